@@ -1,0 +1,82 @@
+//! Folding that keeps one character for one character, so that offsets found in the
+//! folded text point at the same characters of the original.
+
+/// Folds `text` for matching: full-width ASCII → half-width, the ideographic space → a
+/// space, ASCII upper case → lower case, traditional → simplified Chinese.
+///
+/// The result has exactly as many characters as the input (each character maps to one
+/// character), so a character offset in the folded text is the same offset in the input.
+///
+/// ```
+/// use zhengce::analysis::fold;
+/// assert_eq!(fold("以工代賑ＡＢｃ"), "以工代赈abc");
+/// assert_eq!(fold("易地扶貧搬遷").chars().count(), 6);
+/// ```
+pub fn fold(text: &str) -> String {
+    let width: String = text.chars().map(fold_width).collect();
+    let simplified = fast2s::convert(&width);
+    if simplified.chars().count() == width.chars().count() {
+        simplified
+    } else {
+        // Defensive: the converter maps char to char; never lose alignment.
+        width
+    }
+}
+
+/// Full-width → half-width and ASCII lower case, for one character.
+pub fn fold_width(c: char) -> char {
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+/// Whether a character can be part of a searchable word (letters, digits, ideographs).
+/// Punctuation, symbols, emoji and white space are not.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_keeps_length() {
+        for s in [
+            "以工代賑",
+            "易地扶貧搬遷後續扶持",
+            "ＡＢＣ１２３　全角",
+            "𠀀𠀁 emoji 😀",
+            "",
+            "「引號」與《書名》",
+        ] {
+            assert_eq!(fold(s).chars().count(), s.chars().count(), "{s}");
+        }
+    }
+
+    #[test]
+    fn fold_cases() {
+        for (input, folded) in [
+            ("以工代賑", "以工代赈"),
+            ("易地扶貧搬遷", "易地扶贫搬迁"),
+            ("ＧＤＰ增長", "gdp增长"),
+            ("２０２５年", "2025年"),
+            ("已是简体", "已是简体"),
+        ] {
+            assert_eq!(fold(input), folded);
+        }
+    }
+
+    #[test]
+    fn word_chars() {
+        assert!(is_word_char('赈'));
+        assert!(is_word_char('𠀀'));
+        assert!(is_word_char('7'));
+        for c in ['，', '。', '、', '（', '—', ' ', '😀', '<', '"'] {
+            assert!(!is_word_char(c), "{c}");
+        }
+    }
+}

@@ -1,0 +1,312 @@
+//! Raw text → document tree with page spans.
+//!
+//! A [`Document`] is the parsed form of one corpus file: its title, an outline of
+//! headings ([`Node`]: preface, chapters, sections, sidebars) and its body cut into
+//! [`Passage`]s, the unit of retrieval and citation. Every passage knows its place in
+//! the outline, its pages and its character offsets in the document's cleaned text
+//! (the raw text with page markers removed), so any substring can be cited with its page.
+//!
+//! This module knows nothing about tantivy: it turns text into data.
+//!
+//! ```
+//! let raw = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"),
+//!     "/corpus/special-regions-plan-2021.txt")).unwrap();
+//! let doc = zhengce::corpus::parse_plan(&raw, "tese2021", &Default::default()).unwrap();
+//! assert_eq!(doc.chapters().count(), 9);
+//! ```
+
+mod numerals;
+mod plan;
+mod sidecar;
+
+pub use numerals::{chinese_numeral, chinese_numeral_string};
+pub use plan::parse_plan;
+pub use sidecar::Sidecar;
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// What went wrong while reading or parsing a corpus.
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    /// The text does not have the shape the parser expects.
+    #[error("{file}: {message}")]
+    Parse {
+        /// The file (or document id) being parsed.
+        file: String,
+        /// What is missing or malformed.
+        message: String,
+    },
+    /// A corpus file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The path that failed.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The corpus directory holds no document.
+    #[error("no documents found in {0} (expected .txt files)")]
+    Empty(PathBuf),
+}
+
+/// A heading's printed label and title, e.g. `第二章` / `加大欠发达地区帮扶力度`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Heading {
+    /// The label as printed: `第二章`, `第一节`, `专栏4`, `前言`.
+    pub label: String,
+    /// The title exactly as printed.
+    pub title: String,
+}
+
+/// The kind of an outline node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NodeKind {
+    /// 前言.
+    Preface,
+    /// 第X章.
+    Chapter,
+    /// 第X节.
+    Section,
+    /// 专栏N, a boxed sidebar inside a section.
+    Sidebar,
+}
+
+/// One node of the outline.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Node {
+    /// Stable id, e.g. `tese2021-2`, `tese2021-2.1`, `tese2021-s4`.
+    pub id: String,
+    /// What kind of heading this is.
+    pub kind: NodeKind,
+    /// The printed label (`第二章`).
+    pub label: String,
+    /// The printed title.
+    pub title: String,
+    /// First and last page the node spans, when the source has pages.
+    pub pages: Option<[u32; 2]>,
+    /// Nested nodes (sections of a chapter, sidebars of a section).
+    pub children: Vec<Node>,
+    /// Character offset where the heading starts in the cleaned text.
+    #[serde(skip)]
+    pub start: usize,
+    /// Character offset where the node's content ends in the cleaned text.
+    #[serde(skip)]
+    pub end: usize,
+}
+
+/// The kind of a passage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PassageKind {
+    /// Text of the preface.
+    Preface,
+    /// A body paragraph of a chapter or section.
+    Paragraph,
+    /// One item of a sidebar (专栏).
+    Sidebar,
+}
+
+impl PassageKind {
+    /// The lowercase name used in JSON and filters.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PassageKind::Preface => "preface",
+            PassageKind::Paragraph => "paragraph",
+            PassageKind::Sidebar => "sidebar",
+        }
+    }
+
+    /// Parses the lowercase name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "preface" => Some(PassageKind::Preface),
+            "paragraph" => Some(PassageKind::Paragraph),
+            "sidebar" => Some(PassageKind::Sidebar),
+            _ => None,
+        }
+    }
+}
+
+/// A passage: the unit of retrieval and citation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Passage {
+    /// Stable, URL-safe id, e.g. `tese2021-2.2.3` or `tese2021-s4.1`.
+    pub id: String,
+    /// The id of the document it belongs to.
+    pub doc: String,
+    /// Preface, paragraph or sidebar item.
+    pub kind: PassageKind,
+    /// The chapter it stands in.
+    pub chapter: Option<Heading>,
+    /// The section it stands in.
+    pub section: Option<Heading>,
+    /// The sidebar it belongs to.
+    pub sidebar: Option<Heading>,
+    /// First and last page of the passage, when the source has pages.
+    pub pages: Option<[u32; 2]>,
+    /// The paragraph's lead sentence (or a sidebar item's label).
+    pub lead: Option<String>,
+    /// The text, page markers removed and split words rejoined.
+    pub text: String,
+    /// A citation string to paste.
+    pub citation: String,
+    /// Character offset of the passage in the document's cleaned text.
+    pub start: usize,
+    /// Character offset one past the passage's end.
+    pub end: usize,
+    /// Position of the passage in document order (0-based).
+    pub seq: usize,
+}
+
+impl Passage {
+    /// The heading path, e.g. `第二章 加大欠发达地区帮扶力度 › 第二节 加大以工代赈实施力度`.
+    pub fn section_path(&self) -> String {
+        let mut parts = Vec::new();
+        if self.kind == PassageKind::Preface {
+            parts.push("前言".to_string());
+        }
+        for h in [&self.chapter, &self.section, &self.sidebar].into_iter().flatten() {
+            parts.push(format!("{} {}", h.label, h.title));
+        }
+        parts.join(" › ")
+    }
+
+    /// The chapter number (1-based), if the passage stands in a chapter.
+    pub fn chapter_number(&self) -> Option<u32> {
+        self.chapter.as_ref().and_then(|h| label_number(&h.label))
+    }
+}
+
+/// A parsed document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Document {
+    /// Short stable id (`tese2021`).
+    pub id: String,
+    /// The title as printed (without 《》).
+    pub title: String,
+    /// The outline.
+    pub outline: Vec<Node>,
+    /// The passages in document order.
+    pub passages: Vec<Passage>,
+    /// The cleaned text: the raw text with page markers removed.
+    #[serde(skip)]
+    pub text: String,
+    /// `(char offset, page)` pairs: from that offset on the text is on that page.
+    #[serde(skip)]
+    pub page_starts: Vec<(usize, u32)>,
+}
+
+impl Document {
+    /// The chapters of the outline.
+    pub fn chapters(&self) -> impl Iterator<Item = &Node> {
+        self.outline.iter().filter(|n| n.kind == NodeKind::Chapter)
+    }
+
+    /// Every node of the outline, depth first.
+    pub fn nodes(&self) -> Vec<&Node> {
+        fn walk<'a>(n: &'a Node, out: &mut Vec<&'a Node>) {
+            out.push(n);
+            for c in &n.children {
+                walk(c, out);
+            }
+        }
+        let mut out = Vec::new();
+        for n in &self.outline {
+            walk(n, &mut out);
+        }
+        out
+    }
+
+    /// The page on which the character at `offset` of the cleaned text stands.
+    pub fn page_at(&self, offset: usize) -> Option<u32> {
+        let i = self.page_starts.partition_point(|&(o, _)| o <= offset);
+        if i == 0 {
+            None
+        } else {
+            Some(self.page_starts[i - 1].1)
+        }
+    }
+
+    /// The page span of the cleaned-text range `[start, end)`.
+    pub fn pages_of(&self, start: usize, end: usize) -> Option<[u32; 2]> {
+        let first = self.page_at(start)?;
+        let last = self.page_at(end.saturating_sub(1).max(start))?;
+        Some([first, last])
+    }
+
+    /// The citation of the whole document: `《title》`.
+    pub fn cited_title(&self) -> String {
+        format!("《{}》", self.title)
+    }
+}
+
+/// Formats a page span the way Chinese citations print it: `第7页`, `第22—23页`.
+pub fn format_pages(pages: [u32; 2]) -> String {
+    if pages[0] == pages[1] {
+        format!("第{}页", pages[0])
+    } else {
+        format!("第{}—{}页", pages[0], pages[1])
+    }
+}
+
+/// The number in a label such as `第十二章` or `专栏4`.
+pub fn label_number(label: &str) -> Option<u32> {
+    if let Some(rest) = label.strip_prefix("专栏") {
+        return rest.parse().ok();
+    }
+    let inner = label.strip_prefix('第')?;
+    let inner: String = inner.chars().take_while(|c| !"章节条编".contains(*c)).collect();
+    chinese_numeral(&inner)
+}
+
+/// Loads every document of a corpus directory (`*.txt`, sorted by name), with the
+/// optional sidecar `<stem>.json` beside each.
+pub fn load_dir(dir: &Path) -> Result<Vec<Document>, CorpusError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| CorpusError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(CorpusError::Empty(dir.to_path_buf()));
+    }
+    files.iter().map(|f| load_file(f)).collect()
+}
+
+/// Loads one document, with its optional sidecar.
+pub fn load_file(path: &Path) -> Result<Document, CorpusError> {
+    let raw = std::fs::read_to_string(path).map_err(|source| CorpusError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let sidecar = Sidecar::load_for(path)?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let id = sidecar.id.clone().unwrap_or_else(|| slug(&stem));
+    parse_plan(&raw, &id, &sidecar)
+}
+
+/// A URL-safe id from a file stem: ASCII letters, digits and `-` are kept, anything else
+/// becomes `-`.
+pub fn slug(stem: &str) -> String {
+    let s: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() { "doc".to_string() } else { s }
+}
