@@ -1,6 +1,37 @@
-fn main() {
-    let raw = std::fs::read_to_string("corpus/special-regions-plan-2021.txt").unwrap();
-    let doc = zhengce::corpus::parse_plan(&raw, "tese2021", &Default::default()).unwrap();
-    for n in doc.nodes() { println!("{:?} {} {} {:?} {}", n.kind, n.label, n.title, n.pages, n.id); }
-    for p in &doc.passages { println!("{} {:?} {:?} [{}] {}", p.id, p.pages, p.lead, p.text.chars().count(), p.text.chars().take(30).collect::<String>()); }
+//! The `zhengce` binary: parses arguments, runs, maps errors to exit codes.
+
+mod cli;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let args = match cli::Cli::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(e) => {
+            // A closed pipe (`zhengce search … | head`) is not an error.
+            if let Some(io) = e.downcast_ref::<std::io::Error>()
+                && io.kind() == std::io::ErrorKind::BrokenPipe
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("zhengce: {e:#}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -48,7 +48,9 @@ pub struct Segmenter {
 
 impl std::fmt::Debug for Segmenter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Segmenter").field("hash", &self.hash).finish()
+        f.debug_struct("Segmenter")
+            .field("hash", &self.hash)
+            .finish()
     }
 }
 
@@ -88,16 +90,23 @@ impl Segmenter {
             let freq = jieba.add_word(&word, freq, Some(&tag));
             entries.insert(word, (freq, tag));
         }
-        let mut h = Sha256::new();
-        h.update(b"zhengce-dict-v1\n");
-        h.update(BASE_DICT.as_bytes());
-        h.update(b"\n--domain--\n");
-        h.update(domain.as_bytes());
         Ok(Segmenter {
             jieba,
             entries: Some(entries),
-            hash: hex::encode(&h.finalize()[..16]),
+            hash: Self::hash_for(domain),
         })
+    }
+
+    /// The hash of the dictionary made of the embedded base dictionary and `domain`. The
+    /// base dictionary is part of the binary, so its size and a sample stand for it.
+    pub fn hash_for(domain: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(b"zhengce-dict-v1\n");
+        h.update(BASE_DICT.len().to_le_bytes());
+        h.update(&BASE_DICT.as_bytes()[..BASE_DICT.len().min(4096)]);
+        h.update(b"\n--domain--\n");
+        h.update(domain.as_bytes());
+        hex::encode(&h.finalize()[..16])
     }
 
     /// A segmenter from a dictionary written by [`Segmenter::compile_for`].
@@ -151,7 +160,10 @@ impl Segmenter {
         for (w, (f, tag)) in used {
             out.push_str(&format!("{w} {f} {tag}\n"));
         }
-        out.push_str(&format!("{PADDING_WORD} {} x\n", total.saturating_sub(sum).max(1)));
+        out.push_str(&format!(
+            "{PADDING_WORD} {} x\n",
+            total.saturating_sub(sum).max(1)
+        ));
         Some(out)
     }
 

@@ -167,7 +167,10 @@ impl Passage {
         if self.kind == PassageKind::Preface {
             parts.push("前言".to_string());
         }
-        for h in [&self.chapter, &self.section, &self.sidebar].into_iter().flatten() {
+        for h in [&self.chapter, &self.section, &self.sidebar]
+            .into_iter()
+            .flatten()
+        {
             parts.push(format!("{} {}", h.label, h.title));
         }
         parts.join(" › ")
@@ -257,7 +260,10 @@ pub fn label_number(label: &str) -> Option<u32> {
         return rest.parse().ok();
     }
     let inner = label.strip_prefix('第')?;
-    let inner: String = inner.chars().take_while(|c| !"章节条编".contains(*c)).collect();
+    let inner: String = inner
+        .chars()
+        .take_while(|c| !"章节条编".contains(*c))
+        .collect();
     chinese_numeral(&inner)
 }
 

@@ -60,7 +60,14 @@ pub fn chinese_numeral_string(n: u32) -> String {
         return D[n as usize].to_string();
     }
     if n < 20 {
-        return format!("十{}", if n % 10 == 0 { "" } else { D[(n % 10) as usize] });
+        return format!(
+            "十{}",
+            if n.is_multiple_of(10) {
+                ""
+            } else {
+                D[(n % 10) as usize]
+            }
+        );
     }
     let mut out = String::new();
     let units = [(1000, "千"), (100, "百"), (10, "十")];

@@ -33,8 +33,8 @@
 //!   at sentence ends.
 
 use super::{
-    CorpusError, Document, Heading, Node, NodeKind, Passage, PassageKind, Sidecar,
-    chinese_numeral, format_pages, label_number,
+    CorpusError, Document, Heading, Node, NodeKind, Passage, PassageKind, Sidecar, chinese_numeral,
+    format_pages, label_number,
 };
 use regex::Regex;
 use std::sync::LazyLock;
@@ -49,8 +49,29 @@ static SIDEBAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"专栏(\d{1,3})"
 
 /// Nouns that end sidebar titles (`…重点城市`, `…重大工程`, `…培育发展重点`).
 const HEAD_NOUNS: &[&str] = &[
-    "城市", "产业", "设施", "工程", "重点", "园区", "示范区", "项目", "行动", "计划", "任务", "名单",
-    "名录", "清单", "基地", "体系", "措施", "政策", "平台", "机制", "布局", "目录", "领域",
+    "城市",
+    "产业",
+    "设施",
+    "工程",
+    "重点",
+    "园区",
+    "示范区",
+    "项目",
+    "行动",
+    "计划",
+    "任务",
+    "名单",
+    "名录",
+    "清单",
+    "基地",
+    "体系",
+    "措施",
+    "政策",
+    "平台",
+    "机制",
+    "布局",
+    "目录",
+    "领域",
 ];
 
 struct TocEntry {
@@ -112,7 +133,11 @@ pub fn parse_plan(raw: &str, id: &str, sidecar: &Sidecar) -> Result<Document, Co
     let head: String = chars[..body_start].iter().collect();
     let (title, toc) = match head.find("目录") {
         Some(i) => (head[..i].trim().to_string(), &head[i + "目录".len()..]),
-        None => return Err(err("no table of contents (目录) before the first page".into())),
+        None => {
+            return Err(err(
+                "no table of contents (目录) before the first page".into()
+            ));
+        }
     };
     if title.is_empty() {
         return Err(err("no title before 目录".into()));
@@ -506,8 +531,9 @@ fn parse_sidebar(
         t.len()
     } else {
         match shape {
-            ItemShape::Colon => head_noun_end(&prefix, |rest| (2..=12).contains(&rest))
-                .unwrap_or(prefix.len() / 2),
+            ItemShape::Colon => {
+                head_noun_end(&prefix, |rest| (2..=12).contains(&rest)).unwrap_or(prefix.len() / 2)
+            }
             ItemShape::Paren => {
                 let mut lens: Vec<usize> = sents[1..]
                     .iter()

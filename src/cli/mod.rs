@@ -1,0 +1,332 @@
+//! The command line: argument parsing, terminal output, exit codes.
+//!
+//! Exit codes: 0 success (hits found), 1 no hits, 2 error (bad input, unknown id, …).
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use zhengce::corpus::{Node, PassageKind, format_pages};
+use zhengce::search::SearchRequest;
+use zhengce::{Engine, Error};
+
+/// zhengce (政策): search Chinese policy documents, cite exact passages.
+#[derive(Debug, Parser)]
+#[command(name = "zhengce", version, about, long_about = None)]
+pub struct Cli {
+    /// Corpus directory (default: ./corpus).
+    #[arg(long, global = true, env = "ZHENGCE_CORPUS")]
+    pub corpus: Option<PathBuf>,
+    /// Index directory (default: index/ beside the corpus).
+    #[arg(long, global = true, env = "ZHENGCE_INDEX")]
+    pub index: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Passage kinds, for `--kind`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    /// Body paragraphs.
+    Paragraph,
+    /// Sidebar (专栏) items.
+    Sidebar,
+    /// The preface.
+    Preface,
+}
+
+impl From<KindArg> for PassageKind {
+    fn from(k: KindArg) -> Self {
+        match k {
+            KindArg::Paragraph => PassageKind::Paragraph,
+            KindArg::Sidebar => PassageKind::Sidebar,
+            KindArg::Preface => PassageKind::Preface,
+        }
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Search the passages: ranked, with highlighted snippets and citations.
+    Search {
+        /// The query: words, "exact phrases", -excluded words, or a question.
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Number of hits (1..=100).
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Hits to skip (0..=10000).
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        /// Only this chapter (number, e.g. 2 for 第二章).
+        #[arg(long)]
+        chapter: Option<u32>,
+        /// Only this kind of passage.
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// (Re)build the index, atomically.
+    Index {
+        /// Move a foreign or corrupt directory at the index path aside and build anew.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the outline: chapters, sections, sidebars, with pages.
+    Toc {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one passage by id (e.g. tese2021-2.2.1).
+    Show {
+        /// The passage id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print every passage in document order.
+    Passages {
+        /// Print JSON, one passage per line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn dirs(cli: &Cli) -> (PathBuf, PathBuf) {
+    let corpus = cli
+        .corpus
+        .clone()
+        .unwrap_or_else(zhengce::default_corpus_dir);
+    let index = cli
+        .index
+        .clone()
+        .unwrap_or_else(|| zhengce::default_index_dir(&corpus));
+    (corpus, index)
+}
+
+fn engine(cli: &Cli) -> Result<Engine> {
+    let (corpus, index) = dirs(cli);
+    let (engine, note) = zhengce::open_or_build(&corpus, &index)?;
+    if let Some(note) = note {
+        eprintln!("zhengce: {note}");
+    }
+    Ok(engine)
+}
+
+fn color_enabled() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// HTML snippet → terminal text.
+fn terminal_snippet(html: &str, color: bool) -> String {
+    let (on, off) = if color {
+        ("\x1b[1;31m", "\x1b[0m")
+    } else {
+        ("[", "]")
+    };
+    html.replace("<mark>", on)
+        .replace("</mark>", off)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Runs a command; the exit code follows the module docs.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match &cli.command {
+        Command::Search {
+            query,
+            limit,
+            offset,
+            chapter,
+            kind,
+            json,
+        } => {
+            let engine = engine(&cli)?;
+            let req = SearchRequest {
+                q: query.join(" "),
+                limit: *limit,
+                offset: *offset,
+                chapter: *chapter,
+                kind: kind.map(Into::into),
+                doc: None,
+            };
+            let res = engine.search(&req)?;
+            if *json {
+                serde_json::to_writer(&mut out, &res)?;
+                writeln!(out)?;
+            } else {
+                let color = color_enabled();
+                if res.partial {
+                    writeln!(out, "(no passage has every word; showing partial matches)")?;
+                }
+                for (i, h) in res.hits.iter().enumerate() {
+                    writeln!(
+                        out,
+                        "{:>2}. {}  [{}]",
+                        req.offset + i + 1,
+                        h.passage.citation,
+                        h.passage.id
+                    )?;
+                    writeln!(out, "    {}", terminal_snippet(&h.snippet, color))?;
+                }
+                writeln!(
+                    out,
+                    "{} of {} passages, {:.1} ms",
+                    res.hits.len(),
+                    res.total,
+                    res.took_ms
+                )?;
+            }
+            Ok(if res.hits.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Index { force } => {
+            let (corpus, index) = dirs(&cli);
+            if *force {
+                force_clear(&index)?;
+            }
+            let stats = zhengce::index::build(&corpus, &index)
+                .with_context(|| format!("building the index at {}", index.display()))?;
+            writeln!(
+                out,
+                "indexed {} documents, {} passages ({} KB) in {} ms into {}",
+                stats.documents,
+                stats.passages,
+                stats.bytes / 1024,
+                stats.millis,
+                index.display()
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Toc { json } => {
+            let engine = engine(&cli)?;
+            let docs = engine.documents();
+            if *json {
+                let v = serde_json::json!({
+                    "documents": docs.iter().map(|d| serde_json::json!({
+                        "id": d.id, "title": d.title, "outline": d.outline,
+                    })).collect::<Vec<_>>()
+                });
+                serde_json::to_writer(&mut out, &v)?;
+                writeln!(out)?;
+            } else {
+                for d in docs.iter() {
+                    writeln!(out, "《{}》  [{}]", d.title, d.id)?;
+                    for n in &d.outline {
+                        print_node(&mut out, n, 1)?;
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Show { id, json } => {
+            let engine = engine(&cli)?;
+            let p = engine.passage(id)?;
+            if *json {
+                let (prev, next) = engine.neighbours(&p)?;
+                let mut v = serde_json::to_value(&p)?;
+                v["path"] = serde_json::json!(p.section_path());
+                v["prev"] = serde_json::json!(prev.map(|p| p.id));
+                v["next"] = serde_json::json!(next.map(|p| p.id));
+                serde_json::to_writer(&mut out, &v)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "{}", p.section_path())?;
+                writeln!(out, "{}", p.citation)?;
+                writeln!(out)?;
+                writeln!(out, "{}", p.text)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Passages { json } => {
+            let engine = engine(&cli)?;
+            for d in engine.documents().iter() {
+                for p in engine.passages_of(&d.id)? {
+                    if *json {
+                        serde_json::to_writer(&mut out, &p)?;
+                        writeln!(out)?;
+                    } else {
+                        writeln!(out, "{}\t{}\t{}", p.id, p.citation, p.text)?;
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_node(out: &mut impl Write, n: &Node, depth: usize) -> std::io::Result<()> {
+    let pages = n.pages.map(format_pages).unwrap_or_default();
+    writeln!(
+        out,
+        "{}{} {}  {}  [{}]",
+        "  ".repeat(depth),
+        n.label,
+        n.title,
+        pages,
+        n.id
+    )?;
+    for c in &n.children {
+        print_node(out, c, depth + 1)?;
+    }
+    Ok(())
+}
+
+/// Moves a foreign or corrupt index directory aside (never deletes what we did not write).
+fn force_clear(index: &std::path::Path) -> Result<()> {
+    if !index.exists() {
+        return Ok(());
+    }
+    match zhengce::index::open(index) {
+        Ok(_) => Ok(()),
+        Err(Error::IndexMissing(_)) => Ok(()),
+        Err(_) => {
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            let mut aside = index.as_os_str().to_owned();
+            aside.push(format!(".moved-{stamp}"));
+            std::fs::rename(index, &aside)
+                .with_context(|| format!("moving {} aside", index.display()))?;
+            eprintln!(
+                "zhengce: moved the unusable directory {} to {}",
+                index.display(),
+                PathBuf::from(&aside).display()
+            );
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn snippet_to_terminal() {
+        assert_eq!(
+            terminal_snippet("a<mark>以工代赈</mark>&lt;b&gt;", false),
+            "a[以工代赈]<b>"
+        );
+    }
+}

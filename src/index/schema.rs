@@ -1,0 +1,129 @@
+//! The tantivy schema over passages.
+
+use crate::Result;
+use crate::analysis::{GRAMS, PARTS, WORDS};
+use crate::corpus::Passage;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::{TantivyDocument, doc};
+
+/// Handles of the schema's fields, built once.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Passage id (exact).
+    pub id: Field,
+    /// Document id (exact).
+    pub doc: Field,
+    /// `preface` / `paragraph` / `sidebar`.
+    pub kind: Field,
+    /// Chapter number (0: none).
+    pub chapter: Field,
+    /// Global position in document order.
+    pub seq: Field,
+    /// The passage text, as words (positions: phrase and proximity).
+    pub text: Field,
+    /// Parts of the compound words of the text.
+    pub parts: Field,
+    /// Character unigrams and bigrams of the text (substrings, exact phrases).
+    pub grams: Field,
+    /// The lead sentence (or a sidebar item's label), as words.
+    pub lead: Field,
+    /// Section and sidebar titles, as words: a word under a heading matches.
+    pub titles: Field,
+    /// The same titles, only on the first passage of each section and sidebar, where
+    /// the heading begins (a query naming a heading ranks its opening first).
+    pub entry: Field,
+    /// The chapter title, as words (a ranking signal only).
+    pub chapter_title: Field,
+    /// The passage as JSON (stored only).
+    pub json: Field,
+}
+
+fn text_field(tokenizer: &str, positions: bool) -> TextOptions {
+    let record = if positions {
+        IndexRecordOption::WithFreqsAndPositions
+    } else {
+        IndexRecordOption::WithFreqs
+    };
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(record),
+    )
+}
+
+/// The schema and its field handles.
+pub fn build_schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        doc: b.add_text_field("doc", STRING | STORED),
+        kind: b.add_text_field("kind", STRING),
+        chapter: b.add_u64_field("chapter", INDEXED | FAST),
+        seq: b.add_u64_field("seq", INDEXED | FAST | STORED),
+        text: b.add_text_field("text", text_field(WORDS, true)),
+        parts: b.add_text_field("parts", text_field(PARTS, false)),
+        grams: b.add_text_field("grams", text_field(GRAMS, true)),
+        lead: b.add_text_field("lead", text_field(WORDS, true)),
+        titles: b.add_text_field("titles", text_field(WORDS, false)),
+        entry: b.add_text_field("entry", text_field(WORDS, false)),
+        chapter_title: b.add_text_field("chapter_title", text_field(WORDS, false)),
+        json: b.add_text_field("json", STORED),
+    };
+    (b.build(), fields)
+}
+
+impl Fields {
+    /// The handles of an opened index's schema; an error names a missing field.
+    pub fn from_schema(schema: &Schema) -> std::result::Result<Self, String> {
+        let f = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| format!("field {name:?} missing from the schema"))
+        };
+        Ok(Fields {
+            id: f("id")?,
+            doc: f("doc")?,
+            kind: f("kind")?,
+            chapter: f("chapter")?,
+            seq: f("seq")?,
+            text: f("text")?,
+            parts: f("parts")?,
+            grams: f("grams")?,
+            lead: f("lead")?,
+            titles: f("titles")?,
+            entry: f("entry")?,
+            chapter_title: f("chapter_title")?,
+            json: f("json")?,
+        })
+    }
+
+    /// The tantivy document of a passage.
+    pub fn document(&self, p: &Passage, seq: u64, opens_heading: bool) -> Result<TantivyDocument> {
+        let mut d = doc!(
+            self.id => p.id.as_str(),
+            self.doc => p.doc.as_str(),
+            self.kind => p.kind.as_str(),
+            self.chapter => u64::from(p.chapter_number().unwrap_or(0)),
+            self.seq => seq,
+            self.text => p.text.as_str(),
+            self.parts => p.text.as_str(),
+            self.grams => p.text.as_str(),
+            self.json => serde_json::to_string(p)?,
+        );
+        if let Some(lead) = &p.lead {
+            d.add_text(self.lead, lead);
+        }
+        if let Some(h) = &p.chapter {
+            d.add_text(self.chapter_title, &h.title);
+        }
+        for h in [&p.section, &p.sidebar].into_iter().flatten() {
+            d.add_text(self.titles, &h.title);
+            if opens_heading {
+                d.add_text(self.entry, &h.title);
+            }
+        }
+        Ok(d)
+    }
+}
