@@ -186,7 +186,15 @@ pub fn parse(q: &str, seg: &Segmenter) -> Result<ParsedQuery> {
     pq.question = QUESTION_WORDS.iter().any(|w| lowered.contains(w))
         || lowered.trim_end().ends_with(['?', '？']);
 
-    for chunk in unquoted.split(|c: char| c.is_whitespace()) {
+    // Question words are dropped from the text before segmentation (the compiled
+    // dictionary may not know them, so they could not be recognised as words later).
+    let mut stripped = unquoted.clone();
+    let mut qwords: Vec<&str> = QUESTION_WORDS.to_vec();
+    qwords.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    for w in qwords {
+        stripped = stripped.replace(w, " ");
+    }
+    for chunk in stripped.split(|c: char| c.is_whitespace()) {
         if chunk.is_empty() {
             continue;
         }
@@ -196,7 +204,7 @@ pub fn parse(q: &str, seg: &Segmenter) -> Result<ParsedQuery> {
             pq.excluded.push(fold(rest));
             continue;
         }
-        let words: Vec<String> = seg.words(chunk).into_iter().map(|w| w.text).collect();
+        let words = merge_single_chars(seg.words(chunk).into_iter().map(|w| w.text).collect());
         let standalone = words.len() == 1;
         let mut run = Vec::new();
         for w in words {
@@ -206,9 +214,6 @@ pub fn parse(q: &str, seg: &Segmenter) -> Result<ParsedQuery> {
                 standalone,
             };
             let w = w.as_str();
-            if QUESTION_WORDS.contains(&w) {
-                continue;
-            }
             if FUNCTION_WORDS.contains(&w) || (pq.question && ANSWER_KIND_WORDS.contains(&w)) {
                 if !pq.optional.contains(&qw) {
                     pq.optional.push(qw);
@@ -246,6 +251,36 @@ pub fn parse(q: &str, seg: &Segmenter) -> Result<ParsedQuery> {
         ));
     }
     Ok(pq)
+}
+
+/// Joins runs of single ideographs that segmentation could not group (`代赈` → `代`, `赈`
+/// becomes `代赈`): the user typed an unknown word or a part of one, to be found as a
+/// substring. A lone single character (a function word like `和`) stays alone.
+fn merge_single_chars(words: Vec<String>) -> Vec<String> {
+    let single = |w: &str| {
+        let mut it = w.chars();
+        matches!((it.next(), it.next()), (Some(c), None) if c.is_alphabetic() && !c.is_ascii())
+    };
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut run: Vec<String> = Vec::new();
+    let flush = |run: &mut Vec<String>, out: &mut Vec<String>| {
+        match run.len() {
+            0 => {}
+            1 => out.push(run.remove(0)),
+            _ => out.push(run.concat()),
+        }
+        run.clear();
+    };
+    for w in words {
+        if single(&w) && !FUNCTION_WORDS.contains(&w.as_str()) {
+            run.push(w);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(w);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 #[cfg(test)]
@@ -294,6 +329,14 @@ mod tests {
         assert_eq!(
             req(&parse("(以工代赈)", &SEG).expect("parse")),
             vec!["以工代赈"]
+        );
+    }
+
+    #[test]
+    fn unknown_single_characters_join_into_a_substring() {
+        assert_eq!(
+            merge_single_chars(vec!["以".into(), "工".into(), "和".into(), "代".into(), "赈".into()]),
+            vec!["以工".to_string(), "和".to_string(), "代赈".to_string()]
         );
     }
 
