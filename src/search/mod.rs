@@ -207,52 +207,46 @@ impl Engine {
 
         let plan = QueryPlan::new(&pq, &searcher, &ix)?;
         let filters = filters(&f, req);
+        // One pass collects the count, the page of hits and the facets; a second pass
+        // runs only when nothing matched every word.
+        let collector = (
+            Count,
+            TopDocs::with_limit(req.limit)
+                .and_offset(req.offset)
+                .order_by_score(),
+            ChapterCounts,
+        );
+        let q = plan.build(&f, true, &filters);
+        let (mut total, mut top, mut counts) = searcher.search(&*q, &collector)?;
         let mut partial = false;
-        let mut q = plan.build(&f, true, &filters);
-        let mut total = searcher.search(&*q, &Count)?;
         if total == 0 && plan.can_relax() {
-            q = plan.build(&f, false, &filters);
-            total = searcher.search(&*q, &Count)?;
+            let q = plan.build(&f, false, &filters);
+            (total, top, counts) = searcher.search(&*q, &collector)?;
             partial = total > 0;
         }
-        let mut hits = Vec::new();
-        let mut facets = BTreeMap::new();
-        if total > 0 && req.offset < total {
-            let collector = (
-                TopDocs::with_limit(req.limit)
-                    .and_offset(req.offset)
-                    .order_by_score(),
-                ChapterCounts,
-            );
-            let (top, counts) = searcher.search(&*q, &collector)?;
-            facets = counts
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect();
-            let mut scored = Vec::with_capacity(top.len());
-            for (score, addr) in top {
-                let p = load_passage(&searcher, &f, addr)?;
-                scored.push((score, p));
-            }
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.seq.cmp(&b.1.seq)));
-            let terms = plan.highlight_terms();
-            for (score, p) in scored {
+        let facets = counts
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        let mut scored = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            scored.push((score, load_passage(&searcher, &f, addr)?));
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.seq.cmp(&b.1.seq)));
+        let terms = plan.highlight_terms();
+        let hits = scored
+            .into_iter()
+            .map(|(score, p)| {
                 let s = snippet::make(&p.text, &terms);
-                hits.push(Hit {
+                Hit {
                     path: p.section_path(),
                     passage: p,
                     score,
                     snippet: s.html,
                     highlights: s.highlights,
-                });
-            }
-        } else if total > 0 {
-            let counts = searcher.search(&*q, &ChapterCounts)?;
-            facets = counts
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect();
-        }
+                }
+            })
+            .collect();
         Ok(SearchResponse {
             query: req.q.clone(),
             total,
