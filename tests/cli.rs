@@ -6,7 +6,10 @@ use std::process::{Command, Output};
 fn zhengce(index: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zhengce"))
         .args(args)
-        .env("ZHENGCE_CORPUS", concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
+        .env(
+            "ZHENGCE_CORPUS",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"),
+        )
         .env("ZHENGCE_INDEX", index)
         .env("NO_COLOR", "1")
         .output()
@@ -28,8 +31,19 @@ fn search_builds_on_first_use_then_reuses() {
     }
     let hit = &v["hits"][0];
     for key in [
-        "id", "doc", "kind", "chapter", "section", "sidebar", "pages", "lead", "text", "citation",
-        "score", "snippet", "highlights",
+        "id",
+        "doc",
+        "kind",
+        "chapter",
+        "section",
+        "sidebar",
+        "pages",
+        "lead",
+        "text",
+        "citation",
+        "score",
+        "snippet",
+        "highlights",
     ] {
         assert!(hit.get(key).is_some(), "{key}");
     }
@@ -43,7 +57,10 @@ fn search_builds_on_first_use_then_reuses() {
 fn exit_codes() {
     let dir = tempfile::tempdir().expect("tmp");
     let index = dir.path().join("index");
-    assert_eq!(zhengce(&index, &["search", "以工代赈"]).status.code(), Some(0));
+    assert_eq!(
+        zhengce(&index, &["search", "以工代赈"]).status.code(),
+        Some(0)
+    );
     assert_eq!(zhengce(&index, &["search", "火星"]).status.code(), Some(1));
     for args in [
         &["search", ""][..],
@@ -72,10 +89,16 @@ fn toc_show_and_passages() {
     assert_eq!(outline[2]["label"], "第二章");
     assert_eq!(outline[2]["children"][1]["pages"][0], 7);
     let human = zhengce(&index, &["toc"]);
-    assert!(String::from_utf8_lossy(&human.stdout).contains("  第二章 加大欠发达地区帮扶力度  第6—10页"));
+    assert!(
+        String::from_utf8_lossy(&human.stdout)
+            .contains("  第二章 加大欠发达地区帮扶力度  第6—10页")
+    );
     let show = zhengce(&index, &["show", "tese2021-2.2.1", "--json"]);
     let p: serde_json::Value = serde_json::from_slice(&show.stdout).expect("json");
-    assert_eq!(p["citation"], "《“十四五”特殊类型地区振兴发展规划》第二章第二节，第7页");
+    assert_eq!(
+        p["citation"],
+        "《“十四五”特殊类型地区振兴发展规划》第二章第二节，第7页"
+    );
     assert_eq!(p["next"], "tese2021-2.2.2");
     let all = zhengce(&index, &["passages", "--json"]);
     let lines = String::from_utf8_lossy(&all.stdout).lines().count();
@@ -87,9 +110,16 @@ fn rebuilds_when_the_corpus_changes() {
     let dir = tempfile::tempdir().expect("tmp");
     let corpus = dir.path().join("corpus");
     std::fs::create_dir(&corpus).expect("mkdir");
-    for f in ["special-regions-plan-2021.txt", "special-regions-plan-2021.json", "terms.dic"] {
-        std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(f), corpus.join(f))
-            .expect("copy");
+    for f in [
+        "special-regions-plan-2021.txt",
+        "special-regions-plan-2021.json",
+        "terms.dic",
+    ] {
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").join(f),
+            corpus.join(f),
+        )
+        .expect("copy");
     }
     let index = dir.path().join("index");
     let run = |args: &[&str]| {
@@ -123,5 +153,8 @@ fn rebuilds_when_the_corpus_changes() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("zhengce index --force"));
-    assert!(foreign.join("notes.txt").exists(), "nothing of the user's is deleted");
+    assert!(
+        foreign.join("notes.txt").exists(),
+        "nothing of the user's is deleted"
+    );
 }

@@ -27,22 +27,106 @@ fn counts() {
 fn chapters_and_sections_match_the_table_of_contents() {
     // (label, title, first page) as printed in the table of contents.
     let expected: &[(&str, &str, u32, &[(&str, u32)])] = &[
-        ("第一章", "规划背景和总体要求", 2, &[("基础条件", 2), ("指导思想", 3), ("基本原则", 3), ("发展目标", 4)]),
-        ("第二章", "加大欠发达地区帮扶力度", 6, &[("强化易地扶贫搬迁后续扶持", 6), ("加大以工代赈实施力度", 7), ("持续实施消费帮扶", 8), ("激发欠发达地区发展内生动力", 9)]),
-        ("第三章", "促进革命老区振兴发展", 11, &[("统筹推进革命老区振兴", 11), ("因地制宜发展特色产业", 12), ("传承弘扬红色文化", 13)]),
-        ("第四章", "促进边境地区繁荣稳定", 15, &[("构建沿边特色村镇体系", 15), ("提升边境发展内生动力", 15)]),
-        ("第五章", "推进生态退化地区综合治理", 17, &[("创新生态退化地区综合治理体系", 17), ("推动生态退化地区减压增效发展", 18), ("健全生态保护补偿机制", 19)]),
-        ("第六章", "推动资源型地区加快转型", 21, &[("促进各类资源型地区特色发展", 21), ("统筹推进资源开发与转型发展", 23), ("加快培育发展接续替代产业", 24)]),
-        ("第七章", "支持老工业城市转型升级", 26, &[("建设产业名城", 26), ("打造生活秀带", 27), ("推动老工业区改造", 28)]),
-        ("第八章", "完善政策支撑体系", 30, &[("深化重点领域改革创新", 30), ("完善基础设施和基本公共服务", 31), ("统筹支持试点示范与重点园区建设", 32), ("强化差别化支持政策", 34)]),
-        ("第九章", "强化规划实施", 36, &[("加强组织领导", 36), ("落实职责分工", 37), ("鼓励各方参与", 37)]),
+        (
+            "第一章",
+            "规划背景和总体要求",
+            2,
+            &[
+                ("基础条件", 2),
+                ("指导思想", 3),
+                ("基本原则", 3),
+                ("发展目标", 4),
+            ],
+        ),
+        (
+            "第二章",
+            "加大欠发达地区帮扶力度",
+            6,
+            &[
+                ("强化易地扶贫搬迁后续扶持", 6),
+                ("加大以工代赈实施力度", 7),
+                ("持续实施消费帮扶", 8),
+                ("激发欠发达地区发展内生动力", 9),
+            ],
+        ),
+        (
+            "第三章",
+            "促进革命老区振兴发展",
+            11,
+            &[
+                ("统筹推进革命老区振兴", 11),
+                ("因地制宜发展特色产业", 12),
+                ("传承弘扬红色文化", 13),
+            ],
+        ),
+        (
+            "第四章",
+            "促进边境地区繁荣稳定",
+            15,
+            &[("构建沿边特色村镇体系", 15), ("提升边境发展内生动力", 15)],
+        ),
+        (
+            "第五章",
+            "推进生态退化地区综合治理",
+            17,
+            &[
+                ("创新生态退化地区综合治理体系", 17),
+                ("推动生态退化地区减压增效发展", 18),
+                ("健全生态保护补偿机制", 19),
+            ],
+        ),
+        (
+            "第六章",
+            "推动资源型地区加快转型",
+            21,
+            &[
+                ("促进各类资源型地区特色发展", 21),
+                ("统筹推进资源开发与转型发展", 23),
+                ("加快培育发展接续替代产业", 24),
+            ],
+        ),
+        (
+            "第七章",
+            "支持老工业城市转型升级",
+            26,
+            &[
+                ("建设产业名城", 26),
+                ("打造生活秀带", 27),
+                ("推动老工业区改造", 28),
+            ],
+        ),
+        (
+            "第八章",
+            "完善政策支撑体系",
+            30,
+            &[
+                ("深化重点领域改革创新", 30),
+                ("完善基础设施和基本公共服务", 31),
+                ("统筹支持试点示范与重点园区建设", 32),
+                ("强化差别化支持政策", 34),
+            ],
+        ),
+        (
+            "第九章",
+            "强化规划实施",
+            36,
+            &[
+                ("加强组织领导", 36),
+                ("落实职责分工", 37),
+                ("鼓励各方参与", 37),
+            ],
+        ),
     ];
     let chapters: Vec<_> = DOC.chapters().collect();
     assert_eq!(chapters.len(), expected.len());
     for (ch, (label, title, page, sections)) in chapters.iter().zip(expected) {
         assert_eq!((ch.label.as_str(), ch.title.as_str()), (*label, *title));
         assert_eq!(ch.pages.map(|p| p[0]), Some(*page), "{label}");
-        let secs: Vec<_> = ch.children.iter().filter(|n| n.kind == NodeKind::Section).collect();
+        let secs: Vec<_> = ch
+            .children
+            .iter()
+            .filter(|n| n.kind == NodeKind::Section)
+            .collect();
         assert_eq!(secs.len(), sections.len(), "{label}");
         for (s, (t, p)) in secs.iter().zip(sections.iter()) {
             assert_eq!(s.title, *t);
@@ -50,7 +134,10 @@ fn chapters_and_sections_match_the_table_of_contents() {
         }
     }
     let preface = &DOC.outline[0];
-    assert_eq!((preface.label.as_str(), preface.pages), ("前言", Some([1, 1])));
+    assert_eq!(
+        (preface.label.as_str(), preface.pages),
+        ("前言", Some([1, 1]))
+    );
 }
 
 #[test]
@@ -60,8 +147,20 @@ fn sidebars_titles_parents_and_pages() {
         ("专栏2", "革命老区特色优势产业", "第三章", "第二节", 13),
         ("专栏3", "革命遗址遗迹和纪念设施", "第三章", "第三节", 14),
         ("专栏4", "资源型地区转型重大工程", "第六章", "第一节", 22),
-        ("专栏5", "资源型地区接续替代产业培育发展重点", "第六章", "第三节", 25),
-        ("专栏6", "产业转型升级示范区和县城产业转型升级示范园区", "第八章", "第三节", 33),
+        (
+            "专栏5",
+            "资源型地区接续替代产业培育发展重点",
+            "第六章",
+            "第三节",
+            25,
+        ),
+        (
+            "专栏6",
+            "产业转型升级示范区和县城产业转型升级示范园区",
+            "第八章",
+            "第三节",
+            33,
+        ),
     ];
     let mut found = Vec::new();
     for ch in DOC.chapters() {
@@ -132,17 +231,26 @@ fn nothing_lost_and_no_page_markers() {
             assert!(!*c, "{} overlaps a heading or another passage", p.id);
             *c = true;
         }
-        assert!(!p.text.contains('—') || !regex_like_marker(&p.text), "{}", p.id);
+        assert!(
+            !p.text.contains('—') || !regex_like_marker(&p.text),
+            "{}",
+            p.id
+        );
         assert!(p.text.chars().count() <= 1000, "{} too long", p.id);
     }
     for (i, c) in text.iter().enumerate().skip(body_start) {
-        assert!(covered[i] || c.is_whitespace(), "char {i} {c:?} belongs to no passage");
+        assert!(
+            covered[i] || c.is_whitespace(),
+            "char {i} {c:?} belongs to no passage"
+        );
     }
 }
 
 fn regex_like_marker(s: &str) -> bool {
     let chars: Vec<char> = s.chars().collect();
-    chars.windows(3).any(|w| w[0] == '—' && w[1].is_ascii_digit())
+    chars
+        .windows(3)
+        .any(|w| w[0] == '—' && w[1].is_ascii_digit())
 }
 
 #[test]
@@ -196,7 +304,8 @@ fn ids_are_unique_url_safe_and_stable() {
     for p in &DOC.passages {
         assert!(seen.insert(p.id.clone()), "duplicate {}", p.id);
         assert!(
-            p.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'),
+            p.id.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.'),
             "{}",
             p.id
         );

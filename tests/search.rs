@@ -40,14 +40,20 @@ const TOP_HIT: &[(&str, &str)] = &[
     ("利用沙漠戈壁发展光伏风电", "戈壁"),
     ("包头 稀土", "包头稀土"),
     // quotes: exact run ranks first
-    ("让低收入人口和欠发达地区共享发展成果", "让低收入人口和欠发达地区共享发展成果"),
+    (
+        "让低收入人口和欠发达地区共享发展成果",
+        "让低收入人口和欠发达地区共享发展成果",
+    ),
 ];
 
 #[test]
 fn top_hits() {
     for (q, want) in TOP_HIT {
         let t = top_text(q);
-        assert!(t.contains(want), "query {q:?}: top hit {t:?} lacks {want:?}");
+        assert!(
+            t.contains(want),
+            "query {q:?}: top hit {t:?} lacks {want:?}"
+        );
     }
 }
 
@@ -58,8 +64,16 @@ fn traditional_and_full_width_variants_find_the_same_passages() {
         ("以工代賑", "以工代赈"),
         ("ＡＢＣ以工代赈", "abc以工代赈"),
     ] {
-        let a: Vec<String> = search(variant).hits.into_iter().map(|h| h.passage.id).collect();
-        let b: Vec<String> = search(simplified).hits.into_iter().map(|h| h.passage.id).collect();
+        let a: Vec<String> = search(variant)
+            .hits
+            .into_iter()
+            .map(|h| h.passage.id)
+            .collect();
+        let b: Vec<String> = search(simplified)
+            .hits
+            .into_iter()
+            .map(|h| h.passage.id)
+            .collect();
         assert_eq!(a, b, "{variant}");
     }
     // Highlights point at the original (simplified) text.
@@ -120,7 +134,11 @@ fn snippets_merge_marks_and_count_characters() {
     assert!(h.snippet.contains("<mark>三区三州</mark>"), "{}", h.snippet);
     assert!(!h.snippet.contains("</mark><mark>"));
     let visible = h.snippet.replace("<mark>", "").replace("</mark>", "");
-    assert!(visible.chars().count() <= 125, "{}", visible.chars().count());
+    assert!(
+        visible.chars().count() <= 125,
+        "{}",
+        visible.chars().count()
+    );
     let chars: Vec<char> = h.passage.text.chars().collect();
     for [a, b] in &h.highlights {
         let s: String = chars[*a..*b].iter().collect();
@@ -148,7 +166,11 @@ fn filters_and_paging() {
     req.kind = Some(PassageKind::Sidebar);
     let r = e.search(&req).expect("search");
     assert!(r.total > 0);
-    assert!(r.hits.iter().all(|h| h.passage.kind == PassageKind::Sidebar));
+    assert!(
+        r.hits
+            .iter()
+            .all(|h| h.passage.kind == PassageKind::Sidebar)
+    );
     let mut req = SearchRequest::new("发展");
     req.chapter = Some(3);
     let r = e.search(&req).expect("search");
@@ -160,17 +182,28 @@ fn filters_and_paging() {
     let mut p2 = SearchRequest::new("发展");
     p2.offset = 10;
     let r2 = e.search(&p2).expect("search");
-    assert_eq!(r2.hits.first().map(|h| &h.passage.id), Some(&{
-        let mut big = SearchRequest::new("发展");
-        big.limit = 11;
-        e.search(&big).expect("search").hits[10].passage.id.clone()
-    }));
+    assert_eq!(
+        r2.hits.first().map(|h| &h.passage.id),
+        Some(&{
+            let mut big = SearchRequest::new("发展");
+            big.limit = 11;
+            e.search(&big).expect("search").hits[10].passage.id.clone()
+        })
+    );
 }
 
 #[test]
 fn bad_requests_are_user_errors() {
     let e = common::engine();
-    for q in ["", "   ", "，。", "-", "\"", &"(".repeat(1000), &"字".repeat(600)] {
+    for q in [
+        "",
+        "   ",
+        "，。",
+        "-",
+        "\"",
+        &"(".repeat(1000),
+        &"字".repeat(600),
+    ] {
         let err = e.search(&SearchRequest::new(q)).expect_err(q);
         assert!(err.is_user_error(), "{q:?}: {err}");
     }
@@ -187,7 +220,16 @@ fn bad_requests_are_user_errors() {
 #[test]
 fn hostile_queries_never_fail() {
     let e = common::engine();
-    for q in ["AND OR NOT", "*", "𠀀", "😀以工代赈", "a\u{0}b", "((以工代赈", "\"以工代赈", "<script>"] {
+    for q in [
+        "AND OR NOT",
+        "*",
+        "𠀀",
+        "😀以工代赈",
+        "a\u{0}b",
+        "((以工代赈",
+        "\"以工代赈",
+        "<script>",
+    ] {
         match e.search(&SearchRequest::new(q)) {
             Ok(r) => assert!(r.hits.iter().all(|h| !h.snippet.contains("<script>"))),
             Err(err) => assert!(err.is_user_error(), "{q:?}: {err}"),
@@ -201,7 +243,10 @@ fn development_set() {
     let tsv = include_str!("fixtures/dev.tsv");
     let (mut n, mut hit1) = (0, 0);
     let norm = |s: &str| s.split_whitespace().collect::<String>();
-    for line in tsv.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in tsv
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let cols: Vec<&str> = line.split('\t').collect();
         let (q, rel) = (cols[2], cols[3]);
         let rel: Vec<String> = rel.split('|').map(norm).collect();

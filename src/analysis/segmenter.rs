@@ -216,32 +216,44 @@ impl Segmenter {
         if n < 3 || depth > 4 || n > 24 {
             return;
         }
-        // dp[i] = (pieces, previous cut) for the best split of chars[from..from+i].
-        let mut dp: Vec<Option<(usize, usize)>> = vec![None; n + 1];
-        dp[0] = Some((0, 0));
+        // dp[i] = (pieces, -log frequency, previous cut) for the best split of
+        // chars[from..from+i]: fewest pieces, then the likeliest (jieba's frequencies).
+        let mut dp: Vec<Option<(usize, f64, usize)>> = vec![None; n + 1];
+        dp[0] = Some((0, 0.0, 0));
         let mut buf = String::new();
         for i in 0..n {
-            let Some((cost, _)) = dp[i] else { continue };
+            let Some((cost, weight, _)) = dp[i] else {
+                continue;
+            };
             for j in (i + 1)..=n {
                 if i == 0 && j == n {
                     continue; // the word itself
                 }
-                let ok = if j == i + 1 {
-                    true
-                } else {
-                    buf.clear();
-                    buf.extend(&chars[from + i..from + j]);
-                    self.jieba.has_word(&buf)
+                buf.clear();
+                buf.extend(&chars[from + i..from + j]);
+                let known = self.jieba.has_word(&buf);
+                if j > i + 1 && !known {
+                    continue;
+                }
+                let freq = self
+                    .entries
+                    .as_ref()
+                    .and_then(|e| e.get(buf.as_str()))
+                    .map_or(1.0, |e| e.0.max(1) as f64);
+                let cand = (cost + 1, weight - freq.ln(), i);
+                let better = match dp[j] {
+                    None => true,
+                    Some((c, w, _)) => cand.0 < c || (cand.0 == c && cand.1 < w),
                 };
-                if ok && dp[j].is_none_or(|(c, _)| cost + 1 < c) {
-                    dp[j] = Some((cost + 1, i));
+                if better {
+                    dp[j] = Some(cand);
                 }
             }
         }
         let mut cuts = Vec::new();
         let mut j = n;
         while j > 0 {
-            let Some((_, i)) = dp[j] else { return };
+            let Some((_, _, i)) = dp[j] else { return };
             cuts.push((i, j));
             j = i;
         }
@@ -283,6 +295,8 @@ mod tests {
         assert!(p.contains(&"退化".to_string()), "{p:?}");
         assert!(parts("易地扶贫搬迁").contains(&"扶贫".to_string()));
         assert!(parts("地区").is_empty());
+        // Ties in the number of pieces go to the likelier split.
+        assert_eq!(parts("盐碱地"), vec!["盐碱"]);
     }
 
     #[test]

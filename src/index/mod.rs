@@ -33,7 +33,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 /// Bumped whenever the schema or the analysis changes meaning.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 4;
 /// The domain dictionary's file name inside a corpus directory.
 pub const DICT_FILE: &str = "terms.dic";
 const META_FILE: &str = "zhengce.json";
@@ -242,12 +242,14 @@ pub fn build(corpus_dir: &Path, index_dir: &Path) -> Result<BuildStats> {
     writer.wait_merging_threads()?;
 
     // The dictionary the queries need, compiled from the indexed text.
+    // Everything indexed with the word analyzer: texts, leads, titles.
     let compiled = full
         .compile_for(docs.iter().flat_map(|d| {
             d.passages
                 .iter()
                 .map(|p| p.text.as_str())
                 .chain(std::iter::once(d.title.as_str()))
+                .chain(d.nodes().into_iter().map(|n| n.title.as_str()))
         }))
         .ok_or_else(|| Error::Query("internal: full segmenter expected".into()))?;
     write_synced(&tmp.join(COMPILED_DICT), compiled.as_bytes())?;

@@ -34,6 +34,13 @@ pub struct Fields {
     /// The same titles, only on the first passage of each section and sidebar, where
     /// the heading begins (a query naming a heading ranks its opening first).
     pub entry: Field,
+    /// The entry titles as character grams: the whole query inside a heading.
+    pub entry_grams: Field,
+    /// The entry titles whole (folded, word characters only), for a query that is a
+    /// heading's title.
+    pub entry_exact: Field,
+    /// Section and sidebar titles as character grams (substrings of headings).
+    pub title_grams: Field,
     /// The chapter title, as words (a ranking signal only).
     pub chapter_title: Field,
     /// The passage as JSON (stored only).
@@ -68,10 +75,21 @@ pub fn build_schema() -> (Schema, Fields) {
         lead: b.add_text_field("lead", text_field(WORDS, true)),
         titles: b.add_text_field("titles", text_field(WORDS, false)),
         entry: b.add_text_field("entry", text_field(WORDS, false)),
+        entry_grams: b.add_text_field("entry_grams", text_field(GRAMS, true)),
+        title_grams: b.add_text_field("title_grams", text_field(GRAMS, true)),
+        entry_exact: b.add_text_field("entry_exact", STRING),
         chapter_title: b.add_text_field("chapter_title", text_field(WORDS, false)),
         json: b.add_text_field("json", STORED),
     };
     (b.build(), fields)
+}
+
+/// Folded word characters only: how whole titles are compared with whole queries.
+pub fn compact(s: &str) -> String {
+    crate::analysis::fold(s)
+        .chars()
+        .filter(|c| crate::analysis::is_word_char(*c))
+        .collect()
 }
 
 impl Fields {
@@ -94,6 +112,9 @@ impl Fields {
             lead: f("lead")?,
             titles: f("titles")?,
             entry: f("entry")?,
+            entry_grams: f("entry_grams")?,
+            title_grams: f("title_grams")?,
+            entry_exact: f("entry_exact")?,
             chapter_title: f("chapter_title")?,
             json: f("json")?,
         })
@@ -119,9 +140,14 @@ impl Fields {
             d.add_text(self.chapter_title, &h.title);
         }
         for h in [&p.section, &p.sidebar].into_iter().flatten() {
-            d.add_text(self.titles, &h.title);
+            // The label too, so that `专栏1` or `第三节` can be searched.
+            let labelled = format!("{} {}", h.label, h.title);
+            d.add_text(self.titles, &labelled);
+            d.add_text(self.title_grams, &h.title);
             if opens_heading {
-                d.add_text(self.entry, &h.title);
+                d.add_text(self.entry, &labelled);
+                d.add_text(self.entry_grams, &h.title);
+                d.add_text(self.entry_exact, compact(&h.title));
             }
         }
         Ok(d)

@@ -376,7 +376,8 @@ impl QueryPlan {
         let f = ix.fields;
         let mode_of = |w: &str| -> Result<Mode> {
             let df = searcher.doc_freq(&Term::from_field_text(f.text, w))?
-                + searcher.doc_freq(&Term::from_field_text(f.parts, w))?;
+                + searcher.doc_freq(&Term::from_field_text(f.parts, w))?
+                + searcher.doc_freq(&Term::from_field_text(f.titles, w))?;
             Ok(if df > 0 {
                 Mode::Word
             } else if w.chars().count() == 1 || !ix.segmenter.has_word(w) {
@@ -471,7 +472,16 @@ impl QueryPlan {
                     )),
                 ),
             ])),
-            Mode::Substring => Box::new(BoostQuery::new(gram_phrase(f, w), 0.6)),
+            Mode::Substring => Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(gram_phrase(f.grams, w), 0.6)) as Box<dyn Query>,
+                ),
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(gram_phrase(f.title_grams, w), 0.3)),
+                ),
+            ])),
             Mode::Nothing => Box::new(EmptyQuery),
         }
     }
@@ -491,7 +501,10 @@ impl QueryPlan {
         }
         for p in &self.phrases {
             let occur = if strict { Occur::Must } else { Occur::Should };
-            matching.push((occur, Box::new(BoostQuery::new(gram_phrase(f, p), 2.0))));
+            matching.push((
+                occur,
+                Box::new(BoostQuery::new(gram_phrase(f.grams, p), 2.0)),
+            ));
         }
         if !strict {
             // Partial: at least one thing must match.
@@ -503,7 +516,26 @@ impl QueryPlan {
         if self.compact.chars().count() >= 3 && self.words.len() > 1 {
             clauses.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(gram_phrase(f, &self.compact), 1.5)),
+                Box::new(BoostQuery::new(gram_phrase(f.grams, &self.compact), 1.5)),
+            ));
+            // The whole query is a heading's title: the heading's opening passage first.
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.entry_exact, &self.compact),
+                        IndexRecordOption::Basic,
+                    )),
+                    30.0,
+                )),
+            ));
+            // The whole query inside a heading: the heading's opening passage.
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    gram_phrase(f.entry_grams, &self.compact),
+                    2.5,
+                )),
             ));
         }
         for run in &self.runs {
@@ -556,19 +588,18 @@ impl QueryPlan {
     }
 }
 
-/// A substring query: the phrase of the text's character bigrams (or a unigram).
-fn gram_phrase(f: &Fields, text: &str) -> Box<dyn Query> {
+/// A substring query on a gram field: the phrase of the text's character bigrams (or a
+/// unigram).
+fn gram_phrase(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
     let g = grams(text);
     match g.len() {
         0 => Box::new(EmptyQuery),
         1 => Box::new(TermQuery::new(
-            Term::from_field_text(f.grams, &g[0]),
+            Term::from_field_text(field, &g[0]),
             IndexRecordOption::WithFreqs,
         )),
         _ => Box::new(PhraseQuery::new(
-            g.iter()
-                .map(|s| Term::from_field_text(f.grams, s))
-                .collect(),
+            g.iter().map(|s| Term::from_field_text(field, s)).collect(),
         )),
     }
 }

@@ -69,7 +69,8 @@ const ANSWER_KIND_WORDS: &[&str] = &[
 /// Function words: never required, still part of exact phrases.
 const FUNCTION_WORDS: &[&str] = &[
     "的", "了", "和", "与", "及", "以及", "或", "等", "之", "在", "对", "把", "被", "是", "为",
-    "于", "中", "将", "并", "也", "都", "而", "a", "an", "the", "of", "and", "or", "not",
+    "于", "中", "将", "并", "也", "都", "而", "到", "从", "向", "由", "a", "an", "the", "of",
+    "and", "or", "not",
 ];
 
 /// How one query word must occur.
@@ -335,7 +336,13 @@ mod tests {
     #[test]
     fn unknown_single_characters_join_into_a_substring() {
         assert_eq!(
-            merge_single_chars(vec!["以".into(), "工".into(), "和".into(), "代".into(), "赈".into()]),
+            merge_single_chars(vec![
+                "以".into(),
+                "工".into(),
+                "和".into(),
+                "代".into(),
+                "赈".into()
+            ]),
             vec!["以工".to_string(), "和".to_string(), "代赈".to_string()]
         );
     }
