@@ -20,6 +20,7 @@ mod error;
 mod pages;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
+pub use pages::escape;
 
 use crate::corpus::{Node, Passage, PassageKind};
 use crate::search::MAX_QUERY_CHARS;
