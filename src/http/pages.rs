@@ -15,10 +15,8 @@ pub const APP_JS: &str = include_str!("../../static/app.js");
 /// The pages' style sheet.
 pub const APP_CSS: &str = include_str!("../../static/app.css");
 
-/// A section with more passages than this is shown as a window around the passage.
-const MAX_CONTEXT: usize = 40;
-/// Passages shown on each side of the passage in a window.
-const WINDOW: usize = 5;
+/// Passages of the section shown on each side of the passage, at most.
+const CONTEXT: usize = 12;
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape(s: &str) -> String {
@@ -115,19 +113,59 @@ fn same_place(a: &Passage, b: &Passage) -> bool {
     a.doc == b.doc && a.chapter == b.chapter && a.section == b.section && a.sidebar == b.sidebar
 }
 
+/// The passages around `p` in its section (same chapter, section and sidebar), in order,
+/// at most [`CONTEXT`] on each side; and how many were left out before and after.
+fn section_of(engine: &Engine, p: &Passage) -> crate::Result<(Vec<Passage>, usize, usize)> {
+    let docs = engine.documents();
+    let mut base = 0u64;
+    for d in docs.iter() {
+        if d.id == p.doc {
+            break;
+        }
+        base += d.passages as u64;
+    }
+    let at = base + p.seq as u64;
+    let first = base;
+    let mut before = Vec::new();
+    let mut cut_before = 0;
+    let mut g = at;
+    while g > first {
+        g -= 1;
+        match engine.passage_at(g)? {
+            Some(x) if same_place(&x, p) => {
+                if before.len() == CONTEXT {
+                    cut_before += 1;
+                } else {
+                    before.push(x);
+                }
+            }
+            _ => break,
+        }
+    }
+    before.reverse();
+    let mut after = Vec::new();
+    let mut cut_after = 0;
+    let mut g = at + 1;
+    while let Some(x) = engine.passage_at(g)? {
+        if !same_place(&x, p) {
+            break;
+        }
+        if after.len() == CONTEXT {
+            cut_after += 1;
+        } else {
+            after.push(x);
+        }
+        g += 1;
+    }
+    let mut all = before;
+    all.push(p.clone());
+    all.extend(after);
+    Ok((all, cut_before, cut_after))
+}
+
 fn render(engine: &Engine, p: &Passage) -> crate::Result<String> {
     let (prev, next) = engine.neighbours(p)?;
-    let all = engine.passages_of(&p.doc)?;
-    let section: Vec<&Passage> = all.iter().filter(|x| same_place(x, p)).collect();
-    let pos = section.iter().position(|x| x.id == p.id).unwrap_or(0);
-    let (from, to) = if section.len() > MAX_CONTEXT {
-        (
-            pos.saturating_sub(WINDOW),
-            (pos + WINDOW + 1).min(section.len()),
-        )
-    } else {
-        (0, section.len())
-    };
+    let (section, from, left_after) = section_of(engine, p)?;
     let title = engine
         .documents()
         .iter()
@@ -152,7 +190,7 @@ fn render(engine: &Engine, p: &Passage) -> crate::Result<String> {
         let _ = writeln!(h, "<p class=\"more\">（本节前文 {from} 段略）</p>");
     }
     h.push_str("<section class=\"context\">\n");
-    for x in &section[from..to] {
+    for x in &section {
         let current = x.id == p.id;
         let _ = write!(
             h,
@@ -185,12 +223,8 @@ fn render(engine: &Engine, p: &Passage) -> crate::Result<String> {
         h.push_str("</article>\n");
     }
     h.push_str("</section>\n");
-    if to < section.len() {
-        let _ = writeln!(
-            h,
-            "<p class=\"more\">（本节后文 {} 段略）</p>",
-            section.len() - to
-        );
+    if left_after > 0 {
+        let _ = writeln!(h, "<p class=\"more\">（本节后文 {left_after} 段略）</p>");
     }
     h.push_str("<nav class=\"prevnext\" aria-label=\"相邻段落\">");
     for (n, rel, label) in [(&prev, "prev", "← 上一段"), (&next, "next", "下一段 →")] {
