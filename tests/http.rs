@@ -420,7 +420,7 @@ async fn oversized_bodies_are_refused() {
             .expect("request"),
     )
     .await;
-    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    r.error(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
 }
 
 // ---- OpenAPI ----

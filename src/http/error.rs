@@ -18,7 +18,8 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// A stable machine-readable code: `missing_query`, `empty_query`, `query_too_long`,
-    /// `bad_query`, `bad_parameter`, `not_found`, `method_not_allowed`, `internal`.
+    /// `bad_query`, `bad_parameter`, `not_found`, `method_not_allowed`, `timeout`,
+    /// `body_too_large`, `internal`.
     #[schema(example = "bad_parameter")]
     pub code: String,
     /// What to fix, in plain words.

@@ -96,6 +96,7 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
+        .layer(axum::middleware::map_response(json_errors))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(trace)
 }
@@ -489,6 +490,57 @@ async fn wrong_method(method: Method, uri: Uri) -> ApiError {
         code: "method_not_allowed",
         message: format!("{method} is not allowed on {}; use GET", uri.path()),
     }
+}
+
+/// Gives the layers' own error responses (408 timeout, 413 body too large, …), which come
+/// as plain text or empty, the JSON error body.
+async fn json_errors(res: Response) -> Response {
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let plain = match res.headers().get(header::CONTENT_TYPE) {
+        None => true,
+        Some(v) => v.as_bytes().starts_with(b"text/plain"),
+    };
+    if !plain {
+        return res;
+    }
+    let (code, message) = match status {
+        StatusCode::REQUEST_TIMEOUT => (
+            "timeout",
+            format!(
+                "the request took longer than {} s; try a simpler query",
+                REQUEST_TIMEOUT.as_secs()
+            ),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "body_too_large",
+            format!("request bodies are limited to {MAX_BODY_BYTES} bytes; the API takes none"),
+        ),
+        _ => (
+            "http_error",
+            status
+                .canonical_reason()
+                .unwrap_or("request failed")
+                .to_string(),
+        ),
+    };
+    let (mut parts, _) = res.into_parts();
+    parts.headers.remove(header::CONTENT_ENCODING);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let mut fresh = ApiError {
+        status,
+        code,
+        message,
+    }
+    .into_response();
+    for (k, v) in parts.headers.iter() {
+        if k != header::CONTENT_TYPE {
+            fresh.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    fresh
 }
 
 fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
