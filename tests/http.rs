@@ -13,11 +13,13 @@ use zhengce::http::{AppState, router};
 use zhengce::{Engine, SearchRequest};
 
 /// One index for the whole test binary (a build takes seconds), in a temporary directory
-/// under cargo's target tmp dir.
+/// under cargo's target tmp dir. A static is never dropped, so each run removes the
+/// directories that runs over an hour old left behind.
 fn engine() -> &'static Engine {
     static FIXTURE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
     &FIXTURE
         .get_or_init(|| {
+            remove_stale_fixtures();
             let dir = tempfile::Builder::new()
                 .prefix("http-test-index")
                 .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
@@ -28,6 +30,27 @@ fn engine() -> &'static Engine {
             (dir, engine)
         })
         .1
+}
+
+fn remove_stale_fixtures() {
+    let Ok(rd) = std::fs::read_dir(env!("CARGO_TARGET_TMPDIR")) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 3600);
+        if old
+            && e.file_name()
+                .to_string_lossy()
+                .starts_with("http-test-index")
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 fn app() -> Router {
