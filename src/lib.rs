@@ -7,6 +7,7 @@
 //! - [`analysis`]: folding and jieba segmentation behind tantivy's tokenizer traits.
 //! - [`index`]: the schema and atomic builds of the index directory.
 //! - [`search`]: query parsing, ranking, snippets and result types ([`Engine`]).
+//! - [`http`]: the HTTP API, its OpenAPI document and the search page (axum).
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -21,6 +22,7 @@
 pub mod analysis;
 pub mod corpus;
 mod error;
+pub mod http;
 pub mod index;
 pub mod search;
 

@@ -5,6 +5,7 @@
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use zhengce::corpus::{Node, PassageKind, format_pages};
@@ -95,6 +96,12 @@ pub enum Command {
         /// Print JSON, one passage per line.
         #[arg(long)]
         json: bool,
+    },
+    /// Serve the HTTP API and the search page (logs requests; see RUST_LOG).
+    Serve {
+        /// Address to listen on (port 0 picks a free port; the address is printed).
+        #[arg(long, default_value = "127.0.0.1:3000")]
+        addr: SocketAddr,
     },
 }
 
@@ -251,6 +258,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve { addr } => {
+            let engine = engine(&cli)?;
+            serve(engine, *addr)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Passages { json } => {
             let engine = engine(&cli)?;
             for d in engine.documents().iter() {
@@ -266,6 +278,94 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Runs the HTTP server until SIGINT or SIGTERM; reloads a rebuilt index every 2 s and on
+/// SIGHUP.
+fn serve(engine: Engine, addr: SocketAddr) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("listening on {addr}"))?;
+        let local = listener.local_addr()?;
+        eprintln!("zhengce: listening on http://{local}/");
+        tokio::spawn(reload_loop(engine.clone()));
+        zhengce::http::serve(
+            listener,
+            zhengce::http::AppState::new(engine),
+            shutdown_signal(),
+        )
+        .await
+        .context("serving HTTP")?;
+        eprintln!("zhengce: stopped");
+        Ok(())
+    })
+}
+
+/// Picks up a rebuilt index: every 2 s, and at once on SIGHUP.
+async fn reload_loop(engine: Engine) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    #[cfg(unix)]
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    loop {
+        #[cfg(unix)]
+        {
+            let hangup = async {
+                match hup.as_mut() {
+                    Some(s) => {
+                        s.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = hangup => tracing::info!("SIGHUP: checking for a new index"),
+            }
+        }
+        #[cfg(not(unix))]
+        tick.tick().await;
+        let e = engine.clone();
+        match tokio::task::spawn_blocking(move || e.reload_if_changed()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(err)) => tracing::warn!(error = %err, "could not reload the index"),
+            Err(err) => tracing::warn!(error = %err, "reload task failed"),
+        }
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down");
 }
 
 fn print_node(out: &mut impl Write, n: &Node, depth: usize) -> std::io::Result<()> {

@@ -51,7 +51,7 @@ pub enum CorpusError {
 }
 
 /// A heading's printed label and title, e.g. `第二章` / `加大欠发达地区帮扶力度`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Heading {
     /// The label as printed: `第二章`, `第一节`, `专栏4`, `前言`.
     pub label: String,
@@ -60,7 +60,7 @@ pub struct Heading {
 }
 
 /// The kind of an outline node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum NodeKind {
     /// 前言.
@@ -74,7 +74,7 @@ pub enum NodeKind {
 }
 
 /// One node of the outline.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Node {
     /// Stable id, e.g. `tese2021-2`, `tese2021-2.1`, `tese2021-s4`.
     pub id: String,
@@ -87,6 +87,7 @@ pub struct Node {
     /// First and last page the node spans, when the source has pages.
     pub pages: Option<[u32; 2]>,
     /// Nested nodes (sections of a chapter, sidebars of a section).
+    #[schema(no_recursion)]
     pub children: Vec<Node>,
     /// Character offset where the heading starts in the cleaned text.
     #[serde(skip)]
@@ -97,7 +98,7 @@ pub struct Node {
 }
 
 /// The kind of a passage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PassageKind {
     /// Text of the preface.
@@ -130,7 +131,7 @@ impl PassageKind {
 }
 
 /// A passage: the unit of retrieval and citation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Passage {
     /// Stable, URL-safe id, e.g. `tese2021-2.2.3` or `tese2021-s4.1`.
     pub id: String,

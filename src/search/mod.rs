@@ -87,7 +87,7 @@ impl SearchRequest {
 }
 
 /// One hit: the passage's fields plus score, snippet and highlights.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     /// The passage.
     #[serde(flatten)]
@@ -103,7 +103,7 @@ pub struct Hit {
 }
 
 /// A search response.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SearchResponse {
     /// The query as received.
     pub query: String,

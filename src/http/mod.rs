@@ -1,0 +1,548 @@
+//! The HTTP service: a JSON API, its OpenAPI document, a search page and passage pages.
+//!
+//! Only this module knows about axum. [`router`] builds the service over an [`AppState`]
+//! (the [`Engine`]: one index reader for the process, a searcher per request); [`serve`]
+//! runs it on a listener until a shutdown future completes.
+//!
+//! | route | answer |
+//! | --- | --- |
+//! | `GET /api/search?q=&limit=&offset=&chapter=&kind=` | [`SearchResponse`] (as `zhengce search --json`) |
+//! | `GET /api/passages/{id}` | [`PassageResponse`] (as `zhengce show --json`) |
+//! | `GET /api/toc` | [`TocResponse`] (as `zhengce toc --json`) |
+//! | `GET /healthz` | [`Health`] |
+//! | `GET /api/openapi.json` | the OpenAPI 3.1 document, generated from this module |
+//! | `GET /` | the search page |
+//! | `GET /p/{id}` | a passage in its section (an outline node id redirects to its first passage) |
+//!
+//! Every error is a 4xx or 5xx with `{"error": {"code", "message"}}` ([`ErrorBody`]).
+
+mod error;
+mod pages;
+
+pub use error::{ApiError, ErrorBody, ErrorDetail};
+pub use pages::escape;
+
+use crate::corpus::{Node, Passage, PassageKind};
+use crate::search::MAX_QUERY_CHARS;
+use crate::{Engine, SearchRequest, SearchResponse};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+/// How long a request may take before it is answered with 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest request body accepted (the API takes none; this bounds what a client can send).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What every handler shares: the engine. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    engine: Engine,
+}
+
+impl AppState {
+    /// State over an opened engine.
+    pub fn new(engine: Engine) -> Self {
+        AppState { engine }
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}
+
+/// The service: every route, the JSON fallbacks for unknown routes and methods, and the
+/// layers (tracing, panic → 500, timeout, gzip, CORS for GET, body limit).
+pub fn router(state: AppState) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD]);
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(DefaultMakeSpan::new().level(tracing::Level::INFO))
+        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
+    Router::new()
+        .route("/api/search", get(search))
+        .route("/api/passages/{id}", get(passage))
+        .route("/api/toc", get(toc))
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/healthz", get(healthz))
+        .route("/", get(index_page))
+        .route("/p/{id}", get(passage_page))
+        .route("/static/app.js", get(app_js))
+        .route("/static/app.css", get(app_css))
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(wrong_method)
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(cors)
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(axum::middleware::map_response(json_errors))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(trace)
+}
+
+/// Serves [`router`] on `listener` until `shutdown` completes, then finishes the requests
+/// in flight and returns.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// The OpenAPI document of the service.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "zhengce",
+        description = "Search and retrieval of Chinese policy documents: ranked passages with \
+            highlighted snippets and citations with pages.\n\nEvery error is answered with a \
+            4xx or 5xx status and an `ErrorBody`: `{\"error\": {\"code\", \"message\"}}`. \
+            An unknown route is a 404 (`not_found`), a method other than GET/HEAD a 405 \
+            (`method_not_allowed`), a request over 10 s a 408."
+    ),
+    paths(
+        search,
+        passage,
+        toc,
+        healthz,
+        openapi_json,
+        index_page,
+        passage_page,
+        app_js,
+        app_css
+    ),
+    components(schemas(ErrorBody, ErrorDetail, PassageKind)),
+    tags(
+        (name = "api", description = "JSON API"),
+        (name = "pages", description = "HTML pages and their assets")
+    )
+)]
+struct ApiDoc;
+
+/// A query-string extractor whose failures are JSON 400s (see [`ApiError`]).
+#[derive(Debug, Clone)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Query(v) = Query::<T>::from_request_parts(parts, state).await?;
+        Ok(ApiQuery(v))
+    }
+}
+
+/// The parameters of `/api/search`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// The query: words, "exact phrases", -excluded words, or a question
+    /// (at most 500 characters).
+    #[param(
+        required = true,
+        min_length = 1,
+        max_length = 500,
+        example = "以工代赈"
+    )]
+    pub q: Option<String>,
+    /// Number of hits (1..=100, default 10).
+    #[param(minimum = 1, maximum = 100, default = 10)]
+    pub limit: Option<usize>,
+    /// Hits to skip (0..=10000, default 0).
+    #[param(minimum = 0, maximum = 10000, default = 0)]
+    pub offset: Option<usize>,
+    /// Only this chapter (its number: 2 for 第二章; 0 for text outside chapters).
+    pub chapter: Option<u32>,
+    /// Only this kind of passage.
+    #[param(inline)]
+    pub kind: Option<PassageKind>,
+}
+
+impl SearchParams {
+    /// Checks the parameters and turns them into a request.
+    pub fn into_request(self) -> Result<SearchRequest, ApiError> {
+        let q = self.q.ok_or_else(|| {
+            ApiError::bad_request(
+                "missing_query",
+                "the query parameter q is required, e.g. /api/search?q=以工代赈",
+            )
+        })?;
+        if q.trim().is_empty() {
+            return Err(ApiError::bad_request(
+                "empty_query",
+                "the query parameter q is empty; give at least one word to search for",
+            ));
+        }
+        let n = q.chars().count();
+        if n > MAX_QUERY_CHARS {
+            return Err(ApiError::bad_request(
+                "query_too_long",
+                format!("q has {n} characters; shorten it to at most {MAX_QUERY_CHARS}"),
+            ));
+        }
+        let req = SearchRequest {
+            q,
+            limit: self.limit.unwrap_or(10),
+            offset: self.offset.unwrap_or(0),
+            chapter: self.chapter,
+            kind: self.kind,
+            doc: None,
+        };
+        req.validate()?;
+        Ok(req)
+    }
+}
+
+/// One passage with its place: the heading path and its neighbours in document order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PassageResponse {
+    /// The passage.
+    #[serde(flatten)]
+    pub passage: Passage,
+    /// The heading path (`第二章 … › 第二节 …`).
+    pub path: String,
+    /// The id of the passage before it in the same document.
+    pub prev: Option<String>,
+    /// The id of the passage after it in the same document.
+    pub next: Option<String>,
+}
+
+/// The outlines of the documents.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TocResponse {
+    /// One entry per document.
+    pub documents: Vec<TocDocument>,
+}
+
+/// One document's outline.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TocDocument {
+    /// Document id.
+    pub id: String,
+    /// Title as printed.
+    pub title: String,
+    /// Preface, chapters, sections and sidebars, with pages.
+    pub outline: Vec<Node>,
+}
+
+/// The service's health.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` when the service answers.
+    #[schema(example = "ok")]
+    pub status: String,
+    /// Number of passages in the index served.
+    pub passages: usize,
+    /// Number of documents in the index served.
+    pub documents: usize,
+    /// When the index served was built (RFC 3339, UTC).
+    pub built_at: String,
+}
+
+/// Searches the passages.
+#[utoipa::path(
+    get,
+    path = "/api/search",
+    tag = "api",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "Hits, best first, with facets (hits per chapter)", body = SearchResponse),
+        (status = 400, description = "q missing, empty or too long; limit, offset, chapter or kind invalid", body = ErrorBody),
+        (status = 405, description = "A method other than GET or HEAD", body = ErrorBody),
+        (status = 500, description = "Internal error", body = ErrorBody)
+    )
+)]
+async fn search(
+    State(st): State<AppState>,
+    ApiQuery(params): ApiQuery<SearchParams>,
+) -> Result<Json<SearchResponse>, ApiError> {
+    let req = params.into_request()?;
+    let engine = st.engine.clone();
+    let res = tokio::task::spawn_blocking(move || engine.search(&req))
+        .await
+        .map_err(|e| ApiError::internal(&e))??;
+    Ok(Json(res))
+}
+
+fn path_id(p: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
+    match p {
+        Ok(Path(id)) => Ok(id),
+        Err(r) => Err(ApiError::bad_request(
+            "bad_parameter",
+            format!("invalid id in the path: {}", r.body_text()),
+        )),
+    }
+}
+
+/// One passage, with its heading path and the ids of its neighbours.
+#[utoipa::path(
+    get,
+    path = "/api/passages/{id}",
+    tag = "api",
+    params(("id" = String, Path, description = "Passage id, e.g. tese2021-2.2.1")),
+    responses(
+        (status = 200, description = "The passage", body = PassageResponse),
+        (status = 404, description = "No passage has this id", body = ErrorBody),
+        (status = 405, description = "A method other than GET or HEAD", body = ErrorBody),
+        (status = 500, description = "Internal error", body = ErrorBody)
+    )
+)]
+async fn passage(
+    State(st): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<PassageResponse>, ApiError> {
+    let id = path_id(id)?;
+    let engine = st.engine.clone();
+    let res = tokio::task::spawn_blocking(move || -> crate::Result<PassageResponse> {
+        let p = engine.passage(&id)?;
+        let (prev, next) = engine.neighbours(&p)?;
+        Ok(PassageResponse {
+            path: p.section_path(),
+            passage: p,
+            prev: prev.map(|p| p.id),
+            next: next.map(|p| p.id),
+        })
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))??;
+    Ok(Json(res))
+}
+
+/// The outline of every document.
+#[utoipa::path(
+    get,
+    path = "/api/toc",
+    tag = "api",
+    responses(
+        (status = 200, description = "The outlines", body = TocResponse),
+        (status = 405, description = "A method other than GET or HEAD", body = ErrorBody)
+    )
+)]
+async fn toc(State(st): State<AppState>) -> Json<TocResponse> {
+    let docs = st.engine.documents();
+    Json(TocResponse {
+        documents: docs
+            .iter()
+            .map(|d| TocDocument {
+                id: d.id.clone(),
+                title: d.title.clone(),
+                outline: d.outline.clone(),
+            })
+            .collect(),
+    })
+}
+
+/// Whether the service is up, and what it serves.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "api",
+    responses(
+        (status = 200, description = "Up", body = Health),
+        (status = 405, description = "A method other than GET or HEAD", body = ErrorBody)
+    )
+)]
+async fn healthz(State(st): State<AppState>) -> Json<Health> {
+    let ix = st.engine.index();
+    Json(Health {
+        status: "ok".into(),
+        passages: ix.meta.passages,
+        documents: ix.meta.documents,
+        built_at: ix.meta.built_at_iso.clone(),
+    })
+}
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "api",
+    responses(
+        (status = 200, description = "The OpenAPI document", body = Object, content_type = "application/json"),
+        (status = 405, description = "A method other than GET or HEAD", body = ErrorBody)
+    )
+)]
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi())
+}
+
+/// The search page (`/?q=以工代赈&chapter=2` opens with that search).
+#[utoipa::path(
+    get,
+    path = "/",
+    tag = "pages",
+    params(
+        ("q" = Option<String>, Query, description = "A search to run when the page opens"),
+        ("chapter" = Option<u32>, Query, description = "A chapter to filter it to"),
+        ("offset" = Option<usize>, Query, description = "Hits to skip")
+    ),
+    responses(
+        (status = 200, description = "The page", body = String, content_type = "text/html")
+    )
+)]
+async fn index_page() -> Response {
+    static_text(pages::INDEX_HTML, "text/html; charset=utf-8")
+}
+
+/// A passage in its section, with its neighbours and citation. An outline node id
+/// (`tese2021-2.2`) redirects to the node's first passage.
+#[utoipa::path(
+    get,
+    path = "/p/{id}",
+    tag = "pages",
+    params(("id" = String, Path, description = "Passage id (tese2021-2.2.1) or outline node id (tese2021-2.2)")),
+    responses(
+        (status = 200, description = "The page", body = String, content_type = "text/html"),
+        (status = 303, description = "An outline node: to its first passage"),
+        (status = 404, description = "No passage or node has this id", body = String, content_type = "text/html")
+    )
+)]
+async fn passage_page(
+    State(st): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Response {
+    let id = match path_id(id) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
+    let engine = st.engine.clone();
+    match tokio::task::spawn_blocking(move || pages::passage_page(&engine, &id)).await {
+        Ok(r) => r,
+        Err(e) => ApiError::internal(&e).into_response(),
+    }
+}
+
+/// The search page's script.
+#[utoipa::path(
+    get,
+    path = "/static/app.js",
+    tag = "pages",
+    responses((status = 200, description = "JavaScript", body = String, content_type = "text/javascript"))
+)]
+async fn app_js() -> Response {
+    static_text(pages::APP_JS, "text/javascript; charset=utf-8")
+}
+
+/// The pages' style sheet.
+#[utoipa::path(
+    get,
+    path = "/static/app.css",
+    tag = "pages",
+    responses((status = 200, description = "CSS", body = String, content_type = "text/css"))
+)]
+async fn app_css() -> Response {
+    static_text(pages::APP_CSS, "text/css; charset=utf-8")
+}
+
+fn static_text(body: &'static str, content_type: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn unknown_route(method: Method, uri: Uri) -> ApiError {
+    ApiError::not_found(format!(
+        "no route for {method} {}; the routes are listed at /api/openapi.json",
+        uri.path()
+    ))
+}
+
+async fn wrong_method(method: Method, uri: Uri) -> ApiError {
+    ApiError {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        code: "method_not_allowed",
+        message: format!("{method} is not allowed on {}; use GET", uri.path()),
+    }
+}
+
+/// Gives the layers' own error responses (408 timeout, 413 body too large, …), which come
+/// as plain text or empty, the JSON error body.
+async fn json_errors(res: Response) -> Response {
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let plain = match res.headers().get(header::CONTENT_TYPE) {
+        None => true,
+        Some(v) => v.as_bytes().starts_with(b"text/plain"),
+    };
+    if !plain {
+        return res;
+    }
+    let (code, message) = match status {
+        StatusCode::REQUEST_TIMEOUT => (
+            "timeout",
+            format!(
+                "the request took longer than {} s; try a simpler query",
+                REQUEST_TIMEOUT.as_secs()
+            ),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "body_too_large",
+            format!("request bodies are limited to {MAX_BODY_BYTES} bytes; the API takes none"),
+        ),
+        _ => (
+            "http_error",
+            status
+                .canonical_reason()
+                .unwrap_or("request failed")
+                .to_string(),
+        ),
+    };
+    let (mut parts, _) = res.into_parts();
+    parts.headers.remove(header::CONTENT_ENCODING);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let mut fresh = ApiError {
+        status,
+        code,
+        message,
+    }
+    .into_response();
+    for (k, v) in parts.headers.iter() {
+        if k != header::CONTENT_TYPE {
+            fresh.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    fresh
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::internal(&"a handler panicked").into_response()
+}

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Browser test: starts `zhengce serve` on a free port with a fresh index, loads
+# /?q=以工代赈 in headless Chromium, waits for the page's script, and checks that the
+# results show <mark>以工代赈</mark> and a citation with 第二章.
+#
+# Usage: tests/browser.sh [path/to/zhengce]   (default: target/debug/zhengce)
+# Needs /usr/bin/chromium (Debian's `chromium` package); skips with a notice without it
+# unless CI=true, where it fails.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+BIN=${1:-target/debug/zhengce}
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+
+if [[ ! -x "$CHROMIUM" ]]; then
+  if [[ "${CI:-}" == "true" ]]; then
+    echo "browser test: $CHROMIUM is missing" >&2
+    exit 1
+  fi
+  echo "browser test: SKIPPED ($CHROMIUM not installed; apt-get install -y chromium)"
+  exit 0
+fi
+
+WORK=$(mktemp -d)
+SERVER_PID=
+cleanup() {
+  if [[ -n "$SERVER_PID" ]]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Port 0: the server picks a free port and prints the address it listens on.
+"$BIN" --corpus corpus --index "$WORK/index" serve --addr 127.0.0.1:0 \
+  >"$WORK/server.out" 2>"$WORK/server.err" &
+SERVER_PID=$!
+
+ADDR=
+for _ in $(seq 1 600); do
+  ADDR=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$WORK/server.err" | head -n1 | sed 's|listening on http://||' || true)
+  [[ -n "$ADDR" ]] && break
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "browser test: the server exited:" >&2
+    cat "$WORK/server.err" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+if [[ -z "$ADDR" ]]; then
+  echo "browser test: the server did not start in 60 s" >&2
+  cat "$WORK/server.err" >&2
+  exit 1
+fi
+
+URL="http://$ADDR/?q=%E4%BB%A5%E5%B7%A5%E4%BB%A3%E8%B5%88"
+fails=0
+check() { # name, needle, file
+  if grep -qF -- "$2" "$3"; then
+    echo "ok: $1"
+  else
+    echo "FAILED: $1 (no $2)"
+    fails=$((fails + 1))
+  fi
+}
+
+run_chromium() { # out file, extra args...
+  local out=$1
+  shift
+  timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
+    --disable-background-networking --disable-component-update --no-first-run \
+    --disable-sync --disable-dev-shm-usage --user-data-dir="$(mktemp -d -p "$WORK")" \
+    --virtual-time-budget=5000 "$@" >"$out" 2>>"$WORK/chromium.err"
+}
+
+run_chromium "$WORK/dom.html" --dump-dom "$URL"
+check "search results highlight the query" '<mark>以工代赈</mark>' "$WORK/dom.html"
+check "a citation with its chapter" '第二章' "$WORK/dom.html"
+check "a citation with pages" '页</span>' "$WORK/dom.html"
+check "a link to the passage page" 'href="/p/tese2021-' "$WORK/dom.html"
+check "chapter facets" 'class="facet' "$WORK/dom.html"
+check "the outline" 'class="outline"' "$WORK/dom.html"
+check "a copy button" 'class="copy"' "$WORK/dom.html"
+
+run_chromium "$WORK/passage.html" --dump-dom "http://$ADDR/p/tese2021-2.2.1"
+check "passage page shows the passage" 'passage current' "$WORK/passage.html"
+check "passage page links a neighbour" 'rel="next"' "$WORK/passage.html"
+
+total=9
+echo "browser: $((total - fails)) passed, $fails failed"
+if [[ $fails -gt 0 ]]; then
+  echo "--- DOM ---" >&2
+  head -c 3000 "$WORK/dom.html" >&2 || true
+  echo "--- chromium stderr (tail) ---" >&2
+  tail -n 20 "$WORK/chromium.err" >&2 || true
+  exit 1
+fi
