@@ -7,6 +7,7 @@
 //! - [`analysis`]: folding and jieba segmentation behind tantivy's tokenizer traits.
 //! - [`index`]: the schema and atomic builds of the index directory.
 //! - [`search`]: query parsing, ranking, snippets and result types ([`Engine`]).
+//! - [`cite`]: quote verification (where a quoted text stands, its pages, a citation).
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -19,6 +20,7 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod cite;
 pub mod corpus;
 mod error;
 pub mod index;
