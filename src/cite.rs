@@ -27,14 +27,16 @@
 //!   and last shared bigram). `similarity` is that coefficient, in `0..=1` (exact matches
 //!   have `1.0`).
 //!
-//! The scan is linear in the corpus size (the plan, about 20,000 characters, takes a few
-//! milliseconds once its passages are loaded).
+//! The scan is linear in the corpus size. The normalized documents are prepared once per
+//! index generation and kept in memory (a reloaded index is prepared anew).
 
 use crate::analysis::{fold, is_word_char};
 use crate::corpus::{Passage, PassageKind, format_pages};
 use crate::{Engine, Error, Result};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 /// The longest quote accepted, in characters.
 pub const MAX_CITE_CHARS: usize = 5_000;
@@ -115,7 +117,7 @@ pub fn cite(engine: &Engine, text: &str) -> Result<CiteResult> {
     let needle_str: String = needle.iter().collect();
     let mut total = 0;
     let mut matches = Vec::new();
-    for d in &docs {
+    for d in docs.iter() {
         for run in &d.runs {
             let hay: String = run.chars.iter().collect();
             // Byte offset → char index, by binary search over the char starts.
@@ -188,7 +190,32 @@ struct Run {
     origin: Vec<(usize, usize)>,
 }
 
-fn load_docs(engine: &Engine) -> Result<Vec<DocText>> {
+/// The prepared documents of the index generation last used, shared between calls.
+static PREPARED: Mutex<Option<(PathBuf, Arc<Vec<DocText>>)>> = Mutex::new(None);
+
+/// The documents prepared for matching, from the cache when the index generation is the
+/// same as last time.
+fn load_docs(engine: &Engine) -> Result<Arc<Vec<DocText>>> {
+    let generation = engine.index().generation.clone();
+    let cached = match PREPARED.lock() {
+        Ok(g) => g.clone(),
+        Err(p) => p.into_inner().clone(),
+    };
+    if let Some((g, docs)) = cached
+        && g == generation
+    {
+        return Ok(docs);
+    }
+    let docs = Arc::new(prepare(engine)?);
+    let mut slot = match PREPARED.lock() {
+        Ok(g) => g,
+        Err(p) => p.into_inner(),
+    };
+    *slot = Some((generation, docs.clone()));
+    Ok(docs)
+}
+
+fn prepare(engine: &Engine) -> Result<Vec<DocText>> {
     let infos = engine.documents();
     let mut out = Vec::with_capacity(infos.len());
     for info in infos.iter() {
