@@ -212,6 +212,9 @@ fn plain(html: &str) -> String {
 }
 
 /// Serves MCP over stdin/stdout until the client closes the connection.
+///
+/// The caller must not hold the lock of [`std::io::Stdout`]: the transport writes to
+/// stdout from another thread.
 pub fn serve_stdio(engine: Engine, base_url: &str) -> Result<()> {
     let io = |e: &dyn std::fmt::Display| Error::io("<stdio>", std::io::Error::other(e.to_string()));
     let rt = tokio::runtime::Builder::new_current_thread()

@@ -364,6 +364,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             })
         }
         Command::Mcp { base_url } => {
+            // stdout is the protocol's, written from the transport's thread: unlock it.
+            drop(out);
             let engine = engine(&cli)?;
             zhengce::mcp::serve_stdio(engine, base_url)?;
             Ok(ExitCode::SUCCESS)
