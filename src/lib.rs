@@ -8,6 +8,9 @@
 //! - [`index`]: the schema and atomic builds of the index directory.
 //! - [`search`]: query parsing, ranking, snippets and result types ([`Engine`]).
 //! - [`http`]: the HTTP API, its OpenAPI document and the search page (axum).
+//! - [`cite`]: quote verification (where a quoted text stands, its pages, a citation).
+//! - [`context`]: the best passages for a question with neighbours and sources, in a budget.
+//! - [`mcp`]: an MCP server over stdio (tools `search`, `fetch`, `cite`).
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -20,10 +23,13 @@
 #![warn(missing_docs)]
 
 pub mod analysis;
+pub mod cite;
+pub mod context;
 pub mod corpus;
 mod error;
 pub mod http;
 pub mod index;
+pub mod mcp;
 pub mod search;
 
 pub use error::{Error, Result};

@@ -26,7 +26,8 @@ fn counts() {
 #[test]
 fn chapters_and_sections_match_the_table_of_contents() {
     // (label, title, first page) as printed in the table of contents.
-    let expected: &[(&str, &str, u32, &[(&str, u32)])] = &[
+    type Chapter<'a> = (&'a str, &'a str, u32, &'a [(&'a str, u32)]);
+    let expected: &[Chapter] = &[
         (
             "第一章",
             "规划背景和总体要求",
@@ -310,7 +311,7 @@ fn ids_are_unique_url_safe_and_stable() {
             p.id
         );
     }
-    let again = zhengce::corpus::load_file(&std::path::Path::new(concat!(
+    let again = zhengce::corpus::load_file(std::path::Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/corpus/special-regions-plan-2021.txt"
     )))

@@ -465,6 +465,8 @@ async fn openapi_lists_every_route_param_and_error() {
         "/p/{id}",
         "/static/app.js",
         "/static/app.css",
+        "/api/cite",
+        "/api/context",
     ] {
         assert!(paths[route]["get"].is_object(), "{route} missing");
     }
@@ -472,7 +474,9 @@ async fn openapi_lists_every_route_param_and_error() {
     for route in paths.keys() {
         let uri = route
             .replace("{id}", "tese2021-2.2.1")
-            .replace("/api/search", "/api/search?q=x");
+            .replace("/api/search", "/api/search?q=x")
+            .replace("/api/cite", "/api/cite?text=x")
+            .replace("/api/context", "/api/context?q=x");
         let s = get(&uri).await.status;
         assert!(s.is_success(), "{route}: {s}");
     }
@@ -629,4 +633,48 @@ async fn serves_on_a_real_socket_and_shuts_down() {
         .expect("graceful shutdown in time")
         .expect("join");
     assert!(done.is_ok());
+}
+
+// ---- /api/cite and /api/context ----
+
+#[tokio::test]
+async fn cite_finds_the_quote_with_its_pages() {
+    let r = get(&format!("/api/cite?text={}", enc("促进边疆巩固的重点地区"))).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v = r.json();
+    assert_eq!(v["exact"], true);
+    assert_eq!(v["matches"][0]["pages"], serde_json::json!([2, 3]));
+    assert_eq!(
+        v["matches"][0]["citation"],
+        "“促进边疆巩固的重点地区”（《“十四五”特殊类型地区振兴发展规划》第一章第一节，第2—3页）"
+    );
+    get("/api/cite")
+        .await
+        .error(StatusCode::BAD_REQUEST, "missing_text");
+    let long = "字".repeat(5001);
+    assert_eq!(
+        get(&format!("/api/cite?text={}", enc(&long))).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(get("/api/cite?text=").await.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn context_respects_the_budget() {
+    let r = get(&format!(
+        "/api/context?q={}&budget=500&neighbors=1",
+        enc("以工代赈")
+    ))
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v = r.json();
+    assert!(v["used"].as_u64().unwrap_or(u64::MAX) <= 500);
+    assert!(v["prompt"].as_str().unwrap_or("").contains("[1]"));
+    for bad in ["budget=100", "budget=30000", "neighbors=9", "budget=abc"] {
+        let r = get(&format!("/api/context?q={}&{bad}", enc("以工代赈"))).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    get("/api/context")
+        .await
+        .error(StatusCode::BAD_REQUEST, "missing_query");
 }

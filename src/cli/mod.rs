@@ -1,6 +1,8 @@
 //! The command line: argument parsing, terminal output, exit codes.
 //!
 //! Exit codes: 0 success (hits found), 1 no hits, 2 error (bad input, unknown id, …).
+//! `cite`: 0 when the quote is found exactly, 1 when it is not (the closest passages are
+//! printed), 2 on error.
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -102,6 +104,37 @@ pub enum Command {
         /// Address to listen on (port 0 picks a free port; the address is printed).
         #[arg(long, default_value = "127.0.0.1:3000")]
         addr: SocketAddr,
+    },
+    /// Verify a quote: where it stands, on which pages, and a citation to paste.
+    /// Exit 0 when found exactly, 1 when not (the closest passages are shown).
+    Cite {
+        /// The quoted text (punctuation, spacing, width and script may differ).
+        text: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Context for a chatbot: the best passages for a query, with neighbours and
+    /// citations, within a budget of characters.
+    Context {
+        /// The query.
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Characters of passage text at most (200..=20000).
+        #[arg(long, default_value_t = zhengce::context::DEFAULT_BUDGET)]
+        budget: usize,
+        /// Passages of context before and after each hit, within its section (0..=5).
+        #[arg(long, default_value_t = zhengce::context::DEFAULT_NEIGHBORS)]
+        neighbors: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Serve the Model Context Protocol over stdio (tools: search, fetch, cite).
+    Mcp {
+        /// Base URL of the HTTP service, for the passage links in results.
+        #[arg(long, default_value = zhengce::mcp::DEFAULT_BASE_URL, env = "ZHENGCE_BASE_URL")]
+        base_url: String,
     },
 }
 
@@ -275,6 +308,78 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     }
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Cite { text, json } => {
+            let engine = engine(&cli)?;
+            let res = zhengce::cite::cite(&engine, text)?;
+            if *json {
+                serde_json::to_writer(&mut out, &res)?;
+                writeln!(out)?;
+            } else if res.exact {
+                if res.total > res.matches.len() {
+                    writeln!(
+                        out,
+                        "found {} times; the first {}:",
+                        res.total,
+                        res.matches.len()
+                    )?;
+                }
+                for m in &res.matches {
+                    let ids: Vec<&str> = m.spans.iter().map(|s| s.id.as_str()).collect();
+                    writeln!(out, "{}  [{}]", m.citation, ids.join(" + "))?;
+                }
+            } else {
+                writeln!(out, "not found as quoted; the closest passages:")?;
+                for m in &res.matches {
+                    writeln!(
+                        out,
+                        "{:>3.0}%  {}  [{}]",
+                        m.similarity * 100.0,
+                        m.citation,
+                        m.passage.id
+                    )?;
+                }
+            }
+            Ok(if res.exact {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Context {
+            query,
+            budget,
+            neighbors,
+            json,
+        } => {
+            zhengce::context::validate(*budget, *neighbors)?;
+            let engine = engine(&cli)?;
+            let res = zhengce::context::context(&engine, &query.join(" "), *budget, *neighbors)?;
+            if *json {
+                serde_json::to_writer(&mut out, &res)?;
+                writeln!(out)?;
+            } else {
+                writeln!(out, "{}", res.prompt)?;
+                writeln!(
+                    out,
+                    "\n({} groups, {} of {} characters)",
+                    res.groups.len(),
+                    res.used,
+                    res.budget
+                )?;
+            }
+            Ok(if res.groups.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Mcp { base_url } => {
+            // stdout is the protocol's, written from the transport's thread: unlock it.
+            drop(out);
+            let engine = engine(&cli)?;
+            zhengce::mcp::serve_stdio(engine, base_url)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -80,6 +80,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/search", get(search))
         .route("/api/passages/{id}", get(passage))
         .route("/api/toc", get(toc))
+        .route("/api/cite", get(cite))
+        .route("/api/context", get(context))
         .route("/api/openapi.json", get(openapi_json))
         .route("/healthz", get(healthz))
         .route("/", get(index_page))
@@ -131,6 +133,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     paths(
         search,
         passage,
+        cite,
+        context,
         toc,
         healthz,
         openapi_json,
@@ -304,6 +308,109 @@ fn path_id(p: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
             format!("invalid id in the path: {}", r.body_text()),
         )),
     }
+}
+
+/// The parameters of `/api/cite`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CiteParams {
+    /// The quoted text (1..=5000 characters; punctuation, spaces, width and script may
+    /// differ from the source).
+    #[param(
+        required = true,
+        min_length = 1,
+        max_length = 5000,
+        example = "促进边疆巩固的重点地区"
+    )]
+    pub text: Option<String>,
+}
+
+/// Where a quoted text stands: passages, offsets, the quote's own pages, a citation.
+#[utoipa::path(
+    get,
+    path = "/api/cite",
+    tag = "api",
+    params(CiteParams),
+    responses(
+        (status = 200, description = "Exact matches, or the closest passages with `exact: false`", body = crate::cite::CiteResult),
+        (status = 400, description = "text missing, empty or over 5000 characters", body = ErrorBody),
+        (status = 405, description = "A method other than GET or HEAD", body = ErrorBody),
+        (status = 500, description = "Internal error", body = ErrorBody)
+    )
+)]
+async fn cite(
+    State(st): State<AppState>,
+    ApiQuery(params): ApiQuery<CiteParams>,
+) -> Result<Json<crate::cite::CiteResult>, ApiError> {
+    let text = params.text.ok_or_else(|| {
+        ApiError::bad_request(
+            "missing_text",
+            "the query parameter text is required, e.g. /api/cite?text=促进边疆巩固的重点地区",
+        )
+    })?;
+    let engine = st.engine.clone();
+    let res = tokio::task::spawn_blocking(move || crate::cite::cite(&engine, &text))
+        .await
+        .map_err(|e| ApiError::internal(&e))??;
+    Ok(Json(res))
+}
+
+/// The parameters of `/api/context`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContextParams {
+    /// The query (as for `/api/search`).
+    #[param(
+        required = true,
+        min_length = 1,
+        max_length = 500,
+        example = "以工代赈"
+    )]
+    pub q: Option<String>,
+    /// Characters of passage text at most (200..=20000, default 2000).
+    #[param(minimum = 200, maximum = 20000, default = 2000)]
+    pub budget: Option<usize>,
+    /// Passages before and after each hit, within its section (0..=5, default 1).
+    #[param(minimum = 0, maximum = 5, default = 1)]
+    pub neighbors: Option<usize>,
+}
+
+/// Context for a chatbot: the best passages with neighbours, merged, in document order,
+/// with citations and a ready prompt, within a character budget.
+#[utoipa::path(
+    get,
+    path = "/api/context",
+    tag = "api",
+    params(ContextParams),
+    responses(
+        (status = 200, description = "Groups of passages with citations, and a prompt", body = crate::context::ContextResult),
+        (status = 400, description = "q missing or invalid; budget or neighbors out of range", body = ErrorBody),
+        (status = 405, description = "A method other than GET or HEAD", body = ErrorBody),
+        (status = 500, description = "Internal error", body = ErrorBody)
+    )
+)]
+async fn context(
+    State(st): State<AppState>,
+    ApiQuery(params): ApiQuery<ContextParams>,
+) -> Result<Json<crate::context::ContextResult>, ApiError> {
+    let q = params.q.ok_or_else(|| {
+        ApiError::bad_request(
+            "missing_query",
+            "the query parameter q is required, e.g. /api/context?q=以工代赈",
+        )
+    })?;
+    let budget = params.budget.unwrap_or(crate::context::DEFAULT_BUDGET);
+    let neighbors = params
+        .neighbors
+        .unwrap_or(crate::context::DEFAULT_NEIGHBORS);
+    crate::context::validate(budget, neighbors)?;
+    let engine = st.engine.clone();
+    let res = tokio::task::spawn_blocking(move || {
+        crate::context::context(&engine, &q, budget, neighbors)
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))??;
+    Ok(Json(res))
 }
 
 /// One passage, with its heading path and the ids of its neighbours.

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Tests `zhengce mcp` from the official MCP Python SDK (`pip install mcp`).
+
+Starts the server over stdio, then: initialize, tools/list, `search` for 以工代赈, `fetch`
+on its first id, `cite` of a cross-page quote and a bad call (isError). Exits non-zero on
+the first failed assertion.
+
+Usage: python3 tests/mcp_client.py [path/to/zhengce]   (default: target/debug/zhengce)
+Run from the repository root (the server finds ./corpus; the index is built in a
+temporary directory).
+"""
+
+import asyncio
+import json
+import os
+import sys
+import tempfile
+
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+
+
+def field(obj, *names):
+    """A field by its snake_case (SDK v2) or camelCase (SDK v1) name."""
+    for n in names:
+        if hasattr(obj, n):
+            return getattr(obj, n)
+    raise AttributeError(names)
+
+
+def payload(result):
+    """The tool result's structured content, checked against its text content."""
+    assert not field(result, "is_error", "isError"), result
+    structured = field(result, "structured_content", "structuredContent")
+    assert structured is not None, "no structuredContent"
+    texts = [c.text for c in result.content if getattr(c, "type", "") == "text"]
+    assert texts, "no text content item"
+    assert json.loads(texts[0]) == structured, "text and structuredContent differ"
+    return structured
+
+
+async def main(binary: str) -> None:
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    with tempfile.TemporaryDirectory() as tmp:
+        params = StdioServerParameters(
+            command=binary,
+            args=[
+                "--corpus",
+                os.path.join(repo, "corpus"),
+                "--index",
+                os.path.join(tmp, "index"),
+                "mcp",
+                "--base-url",
+                "http://localhost:3000",
+            ],
+            env={"RUST_LOG": "warn"},
+        )
+        async with stdio_client(params) as (read, write):
+            async with ClientSession(read, write) as session:
+                init = await session.initialize()
+                info = field(init, "server_info", "serverInfo")
+                assert info.name == "zhengce", info
+                caps = init.capabilities
+                assert caps.tools is not None, caps
+
+                tools = await session.list_tools()
+                names = sorted(t.name for t in tools.tools)
+                assert names == ["cite", "fetch", "search"], names
+                for t in tools.tools:
+                    schema = field(t, "input_schema", "inputSchema")
+                    assert schema.get("type") == "object", schema
+
+                res = payload(await session.call_tool("search", {"query": "以工代赈"}))
+                results = res["results"]
+                assert results, "search found nothing"
+                first = results[0]
+                for k in ("id", "title", "url", "snippet", "citation"):
+                    assert isinstance(first[k], str) and first[k], (k, first)
+                assert "以工代赈" in first["snippet"], first
+                assert "<mark>" not in first["snippet"], first
+                assert first["url"] == f"http://localhost:3000/p/{first['id']}", first
+                assert first["citation"].startswith("《“十四五”特殊类型地区振兴发展规划》"), first
+                assert "第二章" in first["title"] or "›" in first["title"], first
+
+                doc = payload(await session.call_tool("fetch", {"id": first["id"]}))
+                assert doc["id"] == first["id"], doc
+                assert doc["title"] == first["title"], doc
+                assert doc["url"] == first["url"], doc
+                assert "以工代赈" in doc["text"], doc
+                meta = doc["metadata"]
+                assert meta["citation"] == first["citation"], meta
+                assert isinstance(meta["pages"], list) and len(meta["pages"]) == 2, meta
+                assert meta["doc"] == "tese2021", meta
+
+                cited = payload(
+                    await session.call_tool("cite", {"text": "促进边疆巩固的重点地区"})
+                )
+                assert cited["exact"] is True, cited
+                m = cited["matches"][0]
+                assert m["pages"] == [2, 3], m
+                assert m["citation"] == (
+                    "“促进边疆巩固的重点地区”（《“十四五”特殊类型地区振兴发展规划》"
+                    "第一章第一节，第2—3页）"
+                ), m
+
+                # Bad input is a tool error, not a crash.
+                bad = await session.call_tool("cite", {"text": ""})
+                assert field(bad, "is_error", "isError") is True, bad
+                bad = await session.call_tool("fetch", {"id": "no-such-passage"})
+                assert field(bad, "is_error", "isError") is True, bad
+                # And the server is still alive.
+                again = payload(await session.call_tool("search", {"query": "以工代赈"}))
+                assert again["results"][0]["id"] == first["id"]
+    print(f"mcp client: ok ({len(results)} results, first {first['id']})")
+
+
+if __name__ == "__main__":
+    exe = sys.argv[1] if len(sys.argv) > 1 else "target/debug/zhengce"
+    asyncio.run(main(os.path.abspath(exe)))
