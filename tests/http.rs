@@ -486,7 +486,10 @@ async fn openapi_lists_every_route_param_and_error() {
         .iter()
         .filter_map(|p| p["name"].as_str())
         .collect();
-    assert_eq!(params, ["q", "limit", "offset", "chapter", "kind"]);
+    assert_eq!(
+        params,
+        ["q", "limit", "offset", "chapter", "kind", "doc", "type"]
+    );
     let err_ref = "#/components/schemas/ErrorBody";
     for (route, status) in [
         ("/api/search", "400"),

@@ -137,21 +137,74 @@ impl Segmenter {
     /// frequency, so that segmenting any of `texts` (or any text made only of their
     /// dictionary words) gives the same words as the full dictionary. Loading it takes
     /// a millisecond instead of the full dictionary's ~70 ms.
+    ///
+    /// The scan stops extending a candidate as soon as it is no prefix of a dictionary
+    /// word, and runs on up to 4 threads, so a 60 MB corpus takes about a second.
     pub fn compile_for<'a>(&self, texts: impl Iterator<Item = &'a str>) -> Option<String> {
+        use rustc_hash::FxHashMap;
+        use std::collections::BTreeMap;
         let entries = self.entries.as_ref()?;
         let total: usize = entries.values().map(|e| e.0).sum();
-        let mut used: std::collections::BTreeMap<&str, &(usize, String)> = Default::default();
-        for text in texts {
-            let folded = fold(text);
-            let chars: Vec<(usize, char)> = folded.char_indices().collect();
-            for i in 0..chars.len() {
-                // Every dictionary word that starts here (words are at most ~16 chars).
-                for j in (i + 1)..=(i + 16).min(chars.len()) {
-                    let end = chars.get(j).map_or(folded.len(), |c| c.0);
-                    let w = &folded[chars[i].0..end];
-                    if let Some((k, e)) = entries.get_key_value(w) {
-                        used.insert(k.as_str(), e);
-                    }
+        // Every dictionary word and every proper prefix of one (char boundaries):
+        // `Some(i)` for the i-th word, `None` for a prefix only.
+        let words: Vec<(&str, &(usize, String))> =
+            entries.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        let mut table: FxHashMap<&str, Option<u32>> =
+            FxHashMap::with_capacity_and_hasher(words.len() * 2, Default::default());
+        for (i, (w, _)) in words.iter().enumerate() {
+            for (b, _) in w.char_indices().skip(1) {
+                table.entry(&w[..b]).or_insert(None);
+            }
+            table.insert(w, u32::try_from(i).ok());
+        }
+        let texts: Vec<&str> = texts.collect();
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4);
+        let chunk = texts.len().div_ceil(threads).max(1);
+        let found: Vec<Vec<bool>> = std::thread::scope(|s| {
+            let handles: Vec<_> = texts
+                .chunks(chunk)
+                .map(|part| {
+                    let table = &table;
+                    let n = words.len();
+                    s.spawn(move || {
+                        let mut used = vec![false; n];
+                        let mut starts: Vec<usize> = Vec::new();
+                        for text in part {
+                            let folded = fold(text);
+                            starts.clear();
+                            starts.extend(folded.char_indices().map(|c| c.0));
+                            starts.push(folded.len());
+                            for i in 0..starts.len().saturating_sub(1) {
+                                for &end in &starts[i + 1..] {
+                                    match table.get(&folded[starts[i]..end]) {
+                                        Some(Some(k)) => {
+                                            if let Some(u) = used.get_mut(*k as usize) {
+                                                *u = true;
+                                            }
+                                        }
+                                        Some(None) => {}
+                                        None => break,
+                                    }
+                                }
+                            }
+                        }
+                        used
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        let mut used: BTreeMap<&str, &(usize, String)> = BTreeMap::new();
+        for set in found {
+            for (i, u) in set.into_iter().enumerate() {
+                if u && let Some(&(w, e)) = words.get(i) {
+                    used.insert(w, e);
                 }
             }
         }

@@ -69,6 +69,12 @@ pub enum Command {
         /// Only this kind of passage.
         #[arg(long, value_enum)]
         kind: Option<KindArg>,
+        /// Only this document: its id, or words of its title.
+        #[arg(long)]
+        doc: Option<String>,
+        /// Only documents of this kind (法律, 行政法规, 司法解释, 地方性法规, 规划, 意见…).
+        #[arg(long = "type")]
+        doc_type: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -81,6 +87,11 @@ pub enum Command {
     },
     /// Print the outline: chapters, sections, sidebars, with pages.
     Toc {
+        /// Only this document (id, or words of its title).
+        doc: Option<String>,
+        /// List the documents (id, type, date, title) instead of outlines.
+        #[arg(long)]
+        list: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -189,6 +200,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             offset,
             chapter,
             kind,
+            doc,
+            doc_type,
             json,
         } => {
             let engine = engine(&cli)?;
@@ -198,7 +211,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 offset: *offset,
                 chapter: *chapter,
                 kind: kind.map(Into::into),
-                doc: None,
+                doc: doc.clone(),
+                doc_type: doc_type.clone(),
             };
             let res = engine.search(&req)?;
             if *json {
@@ -218,6 +232,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         h.passage.id
                     )?;
                     writeln!(out, "    {}", terminal_snippet(&h.snippet, color))?;
+                    if !h.versions.is_empty() {
+                        let v: Vec<String> = h
+                            .versions
+                            .iter()
+                            .map(|v| format!("{} [{}]", v.date.as_deref().unwrap_or("?"), v.id))
+                            .collect();
+                        writeln!(out, "    also in earlier versions: {}", v.join(", "))?;
+                    }
                 }
                 writeln!(
                     out,
@@ -238,8 +260,39 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             if *force {
                 force_clear(&index)?;
             }
-            let stats = zhengce::index::build(&corpus, &index)
+            let tty = std::io::stderr().is_terminal();
+            let last = std::sync::Mutex::new(std::time::Instant::now());
+            let progress = |stage: &str, done: usize, total: usize| {
+                if !tty {
+                    return;
+                }
+                let Ok(mut t) = last.lock() else { return };
+                if done < total && t.elapsed().as_millis() < 100 {
+                    return;
+                }
+                *t = std::time::Instant::now();
+                let width = 30;
+                let filled = (done * width)
+                    .checked_div(total)
+                    .unwrap_or(width)
+                    .min(width);
+                eprint!(
+                    "\r{stage:>5} [{}{}] {done}/{total}   ",
+                    "#".repeat(filled),
+                    " ".repeat(width - filled)
+                );
+            };
+            let stats = zhengce::index::build_with(&corpus, &index, &progress)
                 .with_context(|| format!("building the index at {}", index.display()))?;
+            if tty {
+                eprintln!();
+            }
+            for s in &stats.skipped {
+                eprintln!("zhengce: skipped {}: {}", s.path.display(), s.reason);
+            }
+            if !stats.skipped.is_empty() {
+                eprintln!("zhengce: {} files skipped", stats.skipped.len());
+            }
             writeln!(
                 out,
                 "indexed {} documents, {} passages ({} KB) in {} ms into {}",
@@ -251,9 +304,55 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             )?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Toc { json } => {
+        Command::Toc { doc, list, json } => {
             let engine = engine(&cli)?;
-            let docs = engine.documents();
+            let all = engine.documents();
+            let docs: Vec<&zhengce::index::DocInfo> = match doc {
+                Some(spec) => {
+                    let found = zhengce::search::resolve_docs(&all, spec);
+                    if found.is_empty() {
+                        return Err(Error::NotFound(spec.clone()).into());
+                    }
+                    found.into_iter().filter_map(|i| all.get(i)).collect()
+                }
+                None => all.iter().collect(),
+            };
+            if *list {
+                if *json {
+                    let v: Vec<_> = docs
+                        .iter()
+                        .map(|d| {
+                            serde_json::json!({
+                                "id": d.id, "title": d.title, "type": d.meta.doc_type,
+                                "date": d.meta.date, "body": d.meta.body,
+                                "subtitle": d.meta.subtitle, "source": d.meta.source,
+                                "passages": d.passages,
+                            })
+                        })
+                        .collect();
+                    serde_json::to_writer(&mut out, &serde_json::json!({ "documents": v }))?;
+                    writeln!(out)?;
+                } else {
+                    for d in &docs {
+                        let sub = d
+                            .meta
+                            .subtitle
+                            .as_deref()
+                            .map(|s| format!(" {s}"))
+                            .unwrap_or_default();
+                        writeln!(
+                            out,
+                            "{}\t{}\t{}\t《{}》{}",
+                            d.id,
+                            d.meta.doc_type.as_deref().unwrap_or("-"),
+                            d.meta.date.as_deref().unwrap_or("-"),
+                            d.title,
+                            sub
+                        )?;
+                    }
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
             if *json {
                 let v = serde_json::json!({
                     "documents": docs.iter().map(|d| serde_json::json!({

@@ -15,12 +15,22 @@
 //! assert_eq!(doc.chapters().count(), 9);
 //! ```
 
+mod law;
+mod library;
 mod numerals;
 mod plan;
+mod policy;
 mod sidecar;
+mod structure;
 
+pub use law::parse_law;
+pub use library::{
+    Format, Skipped, corpus_files, doc_type_for, iso_date_in, library_id, load_library,
+    load_library_with, tidy_body,
+};
 pub use numerals::{chinese_numeral, chinese_numeral_string};
-pub use plan::parse_plan;
+pub use plan::{MAX_PASSAGE_CHARS, parse_plan};
+pub use policy::parse_policy;
 pub use sidecar::Sidecar;
 
 use serde::{Deserialize, Serialize};
@@ -46,7 +56,7 @@ pub enum CorpusError {
         source: std::io::Error,
     },
     /// The corpus directory holds no document.
-    #[error("no documents found in {0} (expected .txt files)")]
+    #[error("no documents found in {0} (expected .txt or .md files)")]
     Empty(PathBuf),
 }
 
@@ -71,6 +81,10 @@ pub enum NodeKind {
     Section,
     /// 专栏N, a boxed sidebar inside a section.
     Sidebar,
+    /// 第X编 or 第X分编 of a law.
+    Part,
+    /// A numbered or plain heading of line-broken text (`一、`, `（一）`, `1.`, `## 案情回顾`).
+    Heading,
 }
 
 /// One node of the outline.
@@ -107,6 +121,8 @@ pub enum PassageKind {
     Paragraph,
     /// One item of a sidebar (专栏).
     Sidebar,
+    /// An article (`第X条`) of a law, or one piece of a long article.
+    Article,
 }
 
 impl PassageKind {
@@ -116,6 +132,7 @@ impl PassageKind {
             PassageKind::Preface => "preface",
             PassageKind::Paragraph => "paragraph",
             PassageKind::Sidebar => "sidebar",
+            PassageKind::Article => "article",
         }
     }
 
@@ -125,6 +142,7 @@ impl PassageKind {
             "preface" => Some(PassageKind::Preface),
             "paragraph" => Some(PassageKind::Paragraph),
             "sidebar" => Some(PassageKind::Sidebar),
+            "article" => Some(PassageKind::Article),
             _ => None,
         }
     }
@@ -159,6 +177,15 @@ pub struct Passage {
     pub end: usize,
     /// Position of the passage in document order (0-based).
     pub seq: usize,
+    /// The part (第X编 / 第X分编) it stands in (laws only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<Heading>,
+    /// The third-level heading (`1.`) it stands in (line-broken policy text only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<Heading>,
+    /// The article label (`第六条`, `第十条之一`) of an article passage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<String>,
 }
 
 impl Passage {
@@ -168,11 +195,20 @@ impl Passage {
         if self.kind == PassageKind::Preface {
             parts.push("前言".to_string());
         }
-        for h in [&self.chapter, &self.section, &self.sidebar]
-            .into_iter()
-            .flatten()
+        for h in [
+            &self.part,
+            &self.chapter,
+            &self.section,
+            &self.item,
+            &self.sidebar,
+        ]
+        .into_iter()
+        .flatten()
         {
-            parts.push(format!("{} {}", h.label, h.title));
+            parts.push(format!("{} {}", h.label, h.title).trim().to_string());
+        }
+        if let Some(a) = &self.article {
+            parts.push(a.clone());
         }
         parts.join(" › ")
     }
@@ -181,6 +217,26 @@ impl Passage {
     pub fn chapter_number(&self) -> Option<u32> {
         self.chapter.as_ref().and_then(|h| label_number(&h.label))
     }
+}
+
+/// What a document says about itself besides its text, all optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocMeta {
+    /// The subtitle (`人格权编` of one book of the 民法典).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// The date of this version, ISO `YYYY-MM-DD` (from the file name, else the text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The enacting or issuing authority (`全国人民代表大会常务委员会`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The kind: 法律, 行政法规, 司法解释, 部门规章, 地方性法规, 案例, 规划, 意见, 通知…
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_type: Option<String>,
+    /// The file, relative to the corpus directory (`/`-separated).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// A parsed document.
@@ -194,6 +250,9 @@ pub struct Document {
     pub outline: Vec<Node>,
     /// The passages in document order.
     pub passages: Vec<Passage>,
+    /// Document metadata (date, enacting body, type, source); empty for a bare plan.
+    #[serde(flatten)]
+    pub meta: DocMeta,
     /// The cleaned text: the raw text with page markers removed.
     #[serde(skip)]
     pub text: String,
@@ -268,37 +327,24 @@ pub fn label_number(label: &str) -> Option<u32> {
     chinese_numeral(&inner)
 }
 
-/// Loads every document of a corpus directory (`*.txt`, sorted by name), with the
-/// optional sidecar `<stem>.json` beside each.
+/// Loads every document of a corpus directory and its subdirectories (see
+/// [`load_library`]); fails only when no document at all could be read.
 pub fn load_dir(dir: &Path) -> Result<Vec<Document>, CorpusError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| CorpusError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    if files.is_empty() {
+    let (docs, _skipped) = load_library(dir)?;
+    if docs.is_empty() {
         return Err(CorpusError::Empty(dir.to_path_buf()));
     }
-    files.iter().map(|f| load_file(f)).collect()
+    Ok(docs)
 }
 
-/// Loads one document, with its optional sidecar.
+/// Loads one document, with its optional sidecar; the format follows the file (see
+/// [`load_library`]). Its `source` is the file name.
 pub fn load_file(path: &Path) -> Result<Document, CorpusError> {
-    let raw = std::fs::read_to_string(path).map_err(|source| CorpusError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let sidecar = Sidecar::load_for(path)?;
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let id = sidecar.id.clone().unwrap_or_else(|| slug(&stem));
-    parse_plan(&raw, &id, &sidecar)
+    let root = path.parent().unwrap_or(Path::new(""));
+    library::load_one(root, path).map_err(|reason| CorpusError::Parse {
+        file: path.display().to_string(),
+        message: reason,
+    })
 }
 
 /// A URL-safe id from a file stem: ASCII letters, digits and `-` are kept, anything else

@@ -185,6 +185,7 @@ pub fn parse_plan(raw: &str, id: &str, sidecar: &Sidecar) -> Result<Document, Co
         title,
         outline: Vec::new(),
         passages: Vec::new(),
+        meta: Default::default(),
         text,
         page_starts,
     };
@@ -240,6 +241,8 @@ pub fn parse_plan(raw: &str, id: &str, sidecar: &Sidecar) -> Result<Document, Co
                 ));
                 doc.outline.push(node);
             }
+            // The plan's table of contents has no parts or numbered headings.
+            NodeKind::Part | NodeKind::Heading => continue,
             NodeKind::Section | NodeKind::Sidebar => {
                 let cnum = chapter.as_ref().map_or(0, |c| c.0);
                 node.id = format!("{id}-{cnum}.{number}");
@@ -330,6 +333,9 @@ pub fn parse_plan(raw: &str, id: &str, sidecar: &Sidecar) -> Result<Document, Co
                 start: s,
                 end: e,
                 seq: doc.passages.len(),
+                part: None,
+                item: None,
+                article: None,
             };
             let citation = cite_passage(&doc, &passage);
             doc.passages.push(Passage {
@@ -680,7 +686,7 @@ fn paragraphs(
 }
 
 /// Splits a run longer than [`MAX_PASSAGE_CHARS`] at sentence ends.
-fn split_long(chars: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
+pub(crate) fn split_long(chars: &[char], start: usize, end: usize) -> Vec<(usize, usize)> {
     if end - start <= MAX_PASSAGE_CHARS {
         return vec![(start, end)];
     }

@@ -192,6 +192,12 @@ pub struct SearchParams {
     /// Only this kind of passage.
     #[param(inline)]
     pub kind: Option<PassageKind>,
+    /// Only this document (its id, or words of its title).
+    pub doc: Option<String>,
+    /// Only documents of this type (法律, 行政法规, 司法解释, 部门规章, 地方性法规, 规划, …).
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub doc_type: Option<String>,
 }
 
 impl SearchParams {
@@ -222,7 +228,8 @@ impl SearchParams {
             offset: self.offset.unwrap_or(0),
             chapter: self.chapter,
             kind: self.kind,
-            doc: None,
+            doc: self.doc.filter(|d| !d.is_empty()),
+            doc_type: self.doc_type.filter(|d| !d.is_empty()),
         };
         req.validate()?;
         Ok(req)

@@ -23,7 +23,7 @@ mod schema;
 pub use schema::Fields;
 
 use crate::analysis::{self, Segmenter};
-use crate::corpus::{self, Document, Node};
+use crate::corpus::{self, DocMeta, Document, Node, Skipped};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -33,7 +33,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 /// Bumped whenever the schema or the analysis changes meaning.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// The domain dictionary's file name inside a corpus directory.
 pub const DICT_FILE: &str = "terms.dic";
 const META_FILE: &str = "zhengce.json";
@@ -75,7 +75,24 @@ pub struct DocInfo {
     pub page_starts: Vec<(usize, u32)>,
     /// Number of passages.
     pub passages: usize,
+    /// Date, enacting body, kind, source file.
+    #[serde(flatten)]
+    pub meta: DocMeta,
 }
+
+impl DocInfo {
+    /// The key shared by the dated versions of one law: title and subtitle.
+    pub fn version_key(&self) -> String {
+        format!(
+            "{}\u{1f}{}",
+            self.title,
+            self.meta.subtitle.as_deref().unwrap_or("")
+        )
+    }
+}
+
+/// What a build reports as it goes: `(stage, done, total)`, stage `"parse"` or `"index"`.
+pub type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);
 
 /// Counts and timings of a build.
 #[derive(Debug, Clone, Serialize)]
@@ -90,6 +107,8 @@ pub struct BuildStats {
     pub millis: u128,
     /// The generation directory written.
     pub generation: PathBuf,
+    /// Files that are not documents, with the reason.
+    pub skipped: Vec<Skipped>,
 }
 
 /// An opened index: tantivy's index and one reader for the process.
@@ -120,16 +139,26 @@ impl std::fmt::Debug for OpenIndex {
     }
 }
 
-/// The corpus files of a directory: documents and sidecars, sorted.
+/// The files that make the corpus: documents (recursively), sidecars and the dictionary.
 fn corpus_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let rd = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-    let mut files: Vec<PathBuf> = rd
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .collect();
+    let mut files = corpus::corpus_files(dir)?;
+    for f in files.clone() {
+        let side = f.with_extension("json");
+        if side.is_file() {
+            files.push(side);
+        }
+    }
+    let dict = dir.join(DICT_FILE);
+    if dict.is_file() {
+        files.push(dict);
+    }
     files.sort();
     Ok(files)
 }
+
+/// Above this many bytes, the fingerprint hashes names, sizes and modification times
+/// instead of contents.
+pub const FINGERPRINT_CONTENT_LIMIT: u64 = 8 << 20;
 
 /// Reads the domain dictionary of a corpus directory (empty when there is none).
 pub fn read_domain_dict(corpus_dir: &Path) -> Result<String> {
@@ -141,15 +170,34 @@ pub fn read_domain_dict(corpus_dir: &Path) -> Result<String> {
     }
 }
 
-/// A fingerprint of the corpus: every file's name, size and content.
+/// A fingerprint of the corpus: every file's path (relative), size and content; for a
+/// corpus over [`FINGERPRINT_CONTENT_LIMIT`] bytes, path, size and modification time.
 pub fn corpus_fingerprint(corpus_dir: &Path) -> Result<String> {
+    let files = corpus_files(corpus_dir)?;
+    let mut sizes = Vec::with_capacity(files.len());
+    let mut total = 0u64;
+    for f in &files {
+        let m = std::fs::metadata(f).map_err(|e| Error::io(f, e))?;
+        total += m.len();
+        let mtime = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        sizes.push((m.len(), mtime));
+    }
+    let by_content = total <= FINGERPRINT_CONTENT_LIMIT;
     let mut h = Sha256::new();
     h.update(format!("zhengce-corpus-v{FORMAT_VERSION}\n"));
-    for f in corpus_files(corpus_dir)? {
-        let name = f.file_name().map(|n| n.to_string_lossy().into_owned());
-        let bytes = std::fs::read(&f).map_err(|e| Error::io(&f, e))?;
-        h.update(format!("{}\0{}\0", name.unwrap_or_default(), bytes.len()));
-        h.update(&bytes);
+    for (f, (len, mtime)) in files.iter().zip(sizes) {
+        let name = f.strip_prefix(corpus_dir).unwrap_or(f).to_string_lossy();
+        h.update(format!("{name}\0{len}\0"));
+        if by_content {
+            let bytes = std::fs::read(f).map_err(|e| Error::io(f, e))?;
+            h.update(&bytes);
+        } else {
+            h.update(mtime.to_le_bytes());
+        }
     }
     Ok(hex::encode(&h.finalize()[..16]))
 }
@@ -190,10 +238,28 @@ pub fn load_corpus(corpus_dir: &Path) -> Result<Vec<Document>> {
 }
 
 /// Builds the index of `corpus_dir` into `index_dir`, atomically (see the module docs).
-#[tracing::instrument(skip_all, fields(corpus = %corpus_dir.display(), index = %index_dir.display()))]
 pub fn build(corpus_dir: &Path, index_dir: &Path) -> Result<BuildStats> {
+    build_with(corpus_dir, index_dir, &|_, _, _| {})
+}
+
+/// [`build`], reporting progress. Files that are not documents are skipped and listed in
+/// the stats; a corpus without any document is an error.
+#[tracing::instrument(skip_all, fields(corpus = %corpus_dir.display(), index = %index_dir.display()))]
+pub fn build_with(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    progress: Progress<'_>,
+) -> Result<BuildStats> {
     let started = std::time::Instant::now();
-    let docs = load_corpus(corpus_dir)?;
+    let (docs, skipped) = corpus::load_library_with(corpus_dir, &|d, t| progress("parse", d, t))?;
+    if docs.is_empty() {
+        return Err(corpus::CorpusError::Empty(corpus_dir.to_path_buf()).into());
+    }
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        documents = docs.len(),
+        "parsed"
+    );
     let domain = read_domain_dict(corpus_dir)?;
     let corpus_hash = corpus_fingerprint(corpus_dir)?;
     let full = Arc::new(Segmenter::full(&domain)?);
@@ -224,7 +290,9 @@ pub fn build(corpus_dir: &Path, index_dir: &Path) -> Result<BuildStats> {
     let mut passages = 0;
     let mut bytes = 0;
     let mut seq = 0u64;
-    for d in &docs {
+    let total_passages: usize = docs.iter().map(|d| d.passages.len()).sum();
+    for (docn, d) in docs.iter().enumerate() {
+        let doc_type = d.meta.doc_type.as_deref().unwrap_or("");
         let mut prev: Option<&corpus::Passage> = None;
         for p in &d.passages {
             // The first passage under its innermost heading opens it.
@@ -232,14 +300,25 @@ pub fn build(corpus_dir: &Path, index_dir: &Path) -> Result<BuildStats> {
                 q.section != p.section || q.sidebar != p.sidebar || q.chapter != p.chapter
             });
             prev = Some(p);
-            writer.add_document(fields.document(p, seq, opens)?)?;
+            writer.add_document(fields.library_document(
+                p,
+                seq,
+                opens,
+                docn as u64,
+                doc_type,
+            )?)?;
             seq += 1;
+            if seq.is_multiple_of(4096) {
+                progress("index", seq as usize, total_passages);
+            }
             passages += 1;
             bytes += p.text.len();
         }
     }
+    tracing::info!(ms = started.elapsed().as_millis() as u64, "documents added");
     writer.commit()?;
     writer.wait_merging_threads()?;
+    tracing::info!(ms = started.elapsed().as_millis() as u64, "committed");
 
     // The dictionary the queries need, compiled from the indexed text.
     // Everything indexed with the word analyzer: texts, leads, titles.
@@ -253,6 +332,10 @@ pub fn build(corpus_dir: &Path, index_dir: &Path) -> Result<BuildStats> {
         }))
         .ok_or_else(|| Error::Query("internal: full segmenter expected".into()))?;
     write_synced(&tmp.join(COMPILED_DICT), compiled.as_bytes())?;
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        "dictionary compiled"
+    );
     let infos: Vec<DocInfo> = docs
         .iter()
         .map(|d| DocInfo {
@@ -261,6 +344,7 @@ pub fn build(corpus_dir: &Path, index_dir: &Path) -> Result<BuildStats> {
             outline: d.outline.clone(),
             page_starts: d.page_starts.clone(),
             passages: d.passages.len(),
+            meta: d.meta.clone(),
         })
         .collect();
     write_synced(&tmp.join(DOCS_FILE), &serde_json::to_vec(&infos)?)?;
@@ -294,6 +378,7 @@ pub fn build(corpus_dir: &Path, index_dir: &Path) -> Result<BuildStats> {
         bytes,
         millis: started.elapsed().as_millis(),
         generation,
+        skipped,
     })
 }
 

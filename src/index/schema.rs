@@ -45,6 +45,10 @@ pub struct Fields {
     pub chapter_title: Field,
     /// The passage as JSON (stored only).
     pub json: Field,
+    /// The document's kind (`法律`, `规划`…; exact).
+    pub doc_type: Field,
+    /// The document's position in the index's document list (facets).
+    pub docn: Field,
 }
 
 fn text_field(tokenizer: &str, positions: bool) -> TextOptions {
@@ -80,6 +84,8 @@ pub fn build_schema() -> (Schema, Fields) {
         entry_exact: b.add_text_field("entry_exact", STRING),
         chapter_title: b.add_text_field("chapter_title", text_field(WORDS, false)),
         json: b.add_text_field("json", STORED),
+        doc_type: b.add_text_field("type", STRING),
+        docn: b.add_u64_field("docn", INDEXED | FAST),
     };
     (b.build(), fields)
 }
@@ -117,7 +123,27 @@ impl Fields {
             entry_exact: f("entry_exact")?,
             chapter_title: f("chapter_title")?,
             json: f("json")?,
+            doc_type: f("type")?,
+            docn: f("docn")?,
         })
+    }
+
+    /// The tantivy document of a passage of the `docn`-th document, of kind `doc_type`.
+    pub fn library_document(
+        &self,
+        p: &Passage,
+        seq: u64,
+        opens_heading: bool,
+        docn: u64,
+        doc_type: &str,
+    ) -> Result<TantivyDocument> {
+        let mut d = self.document(p, seq, opens_heading)?;
+        d.add_text(self.doc_type, doc_type);
+        d.add_u64(self.docn, docn);
+        for h in [&p.part, &p.item].into_iter().flatten() {
+            d.add_text(self.titles, &h.title);
+        }
+        Ok(d)
     }
 
     /// The tantivy document of a passage.

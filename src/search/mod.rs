@@ -15,9 +15,11 @@
 //! When no passage has every required word, the best partial matches are returned and the
 //! response says `"partial": true`. Ties keep document order.
 
+mod library;
 pub mod query;
 pub mod snippet;
 
+pub use library::resolve_docs;
 pub use query::{MAX_QUERY_CHARS, ParsedQuery};
 
 use crate::analysis::grams;
@@ -51,8 +53,11 @@ pub struct SearchRequest {
     pub chapter: Option<u32>,
     /// Only passages of this kind.
     pub kind: Option<PassageKind>,
-    /// Only passages of this document (id).
+    /// Only passages of this document: its id, or words of its title (every word must be
+    /// in the title; all documents whose title has them).
     pub doc: Option<String>,
+    /// Only passages of documents of this kind (`法律`, `地方性法规`, `规划`…).
+    pub doc_type: Option<String>,
 }
 
 impl SearchRequest {
@@ -65,6 +70,7 @@ impl SearchRequest {
             chapter: None,
             kind: None,
             doc: None,
+            doc_type: None,
         }
     }
 
@@ -100,6 +106,23 @@ pub struct Hit {
     pub snippet: String,
     /// `[start, end)` character offsets of matches in `text`.
     pub highlights: Vec<[usize; 2]>,
+    /// The title of the passage's document.
+    pub doc_title: String,
+    /// Other dated versions of the same law whose same passage also matched, folded under
+    /// this hit (the newest version's), newest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<Version>,
+}
+
+/// An older version of a hit's passage (see [`Hit::versions`]).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Version {
+    /// The document id of that version.
+    pub doc: String,
+    /// Its date, ISO.
+    pub date: Option<String>,
+    /// The passage id in that version.
+    pub id: String,
 }
 
 /// A search response.
@@ -119,6 +142,10 @@ pub struct SearchResponse {
     pub hits: Vec<Hit>,
     /// Hit counts per chapter number (`"0"`: outside chapters), over all matches.
     pub facets: BTreeMap<String, usize>,
+    /// Hit counts per document id, over all matches.
+    pub doc_facets: BTreeMap<String, usize>,
+    /// Hit counts per document kind (`法律`, `规划`…), over all matches.
+    pub type_facets: BTreeMap<String, usize>,
 }
 
 /// How one query word is matched.
@@ -206,47 +233,56 @@ impl Engine {
         let f = ix.fields;
 
         let plan = QueryPlan::new(&pq, &searcher, &ix)?;
-        let filters = filters(&f, req);
-        // One pass collects the count, the page of hits and the facets; a second pass
-        // runs only when nothing matched every word.
+        let mut filters = filters(&f, req);
+        library::filters(&ix, req, &mut filters);
+        // One pass collects the count, the hits and the facets; a second pass runs only
+        // when nothing matched every word. Over a library, more than a page is fetched:
+        // versions of one law fold into one hit.
+        let fetch = if ix.docs.len() > 1 {
+            (req.offset + req.limit) * 3 + 10
+        } else {
+            req.offset + req.limit
+        };
         let collector = (
             Count,
-            TopDocs::with_limit(req.limit)
-                .and_offset(req.offset)
-                .order_by_score(),
-            ChapterCounts,
+            TopDocs::with_limit(fetch).order_by_score(),
+            (ChapterCounts, library::DocCounts),
         );
         let q = plan.build(&f, true, &filters);
-        let (mut total, mut top, mut counts) = searcher.search(&*q, &collector)?;
+        let (mut total, mut top, (mut counts, mut dcounts)) = searcher.search(&*q, &collector)?;
         let mut partial = false;
         if total == 0 && plan.can_relax() {
             let q = plan.build(&f, false, &filters);
-            (total, top, counts) = searcher.search(&*q, &collector)?;
+            (total, top, (counts, dcounts)) = searcher.search(&*q, &collector)?;
             partial = total > 0;
         }
         let facets = counts
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect();
-        let mut scored = Vec::with_capacity(top.len());
-        for (score, addr) in top {
-            scored.push((score, load_passage(&searcher, &f, addr)?));
-        }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.seq.cmp(&b.1.seq)));
-        let terms = plan.highlight_terms();
-        let hits = scored
-            .into_iter()
-            .map(|(score, p)| {
+        let mut hits = Vec::new();
+        if req.offset < top.len() {
+            let mut scored = Vec::with_capacity(top.len());
+            for (score, addr) in top {
+                scored.push((score, load_passage(&searcher, &f, addr)?));
+            }
+            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.seq.cmp(&b.1.seq)));
+            let folded = library::fold_versions(&ix, scored);
+            let terms = plan.highlight_terms();
+            for (score, p, versions) in folded.into_iter().skip(req.offset).take(req.limit) {
                 let s = snippet::make(&p.text, &terms);
-                Hit {
+                hits.push(Hit {
                     path: p.section_path(),
+                    doc_title: library::doc_title(&ix, &p.doc),
                     passage: p,
                     score,
                     snippet: s.html,
                     highlights: s.highlights,
-                }
-            })
-            .collect();
+                    versions,
+                });
+            }
+        }
+        let (doc_facets, type_facets) = library::facets(&ix, &dcounts);
         Ok(SearchResponse {
             query: req.q.clone(),
             total,
@@ -255,6 +291,8 @@ impl Engine {
             terms: plan.words.iter().map(|w| w.0.clone()).collect(),
             hits,
             facets,
+            doc_facets,
+            type_facets,
         })
     }
 
@@ -349,12 +387,6 @@ fn filters(f: &Fields, req: &SearchRequest) -> Vec<Box<dyn Query>> {
     if let Some(k) = req.kind {
         out.push(Box::new(TermQuery::new(
             Term::from_field_text(f.kind, k.as_str()),
-            IndexRecordOption::Basic,
-        )));
-    }
-    if let Some(d) = &req.doc {
-        out.push(Box::new(TermQuery::new(
-            Term::from_field_text(f.doc, d),
             IndexRecordOption::Basic,
         )));
     }

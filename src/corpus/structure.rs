@@ -1,0 +1,565 @@
+//! Data-driven heading recognition for line-based text (Markdown laws, line-broken
+//! policy text).
+//!
+//! One table ([`RULES`]) maps the shape of a line's start to a heading kind and a level:
+//!
+//! | pattern            | kind      | level | id segment | applies to          |
+//! |--------------------|-----------|-------|------------|---------------------|
+//! | `第X编`            | Part      | 1     | `bX`       | all                 |
+//! | `第X分编`          | Part      | 2     | `fX`       | all                 |
+//! | `第X章`            | Chapter   | 3     | `cX`       | all                 |
+//! | `第X节`            | Section   | 4     | `sX`       | all                 |
+//! | `一、`             | Heading   | 5     | `X`        | numbered text       |
+//! | `（一）` / `(一)`  | Heading   | 6     | `X`        | numbered text       |
+//! | `1.` / `1．`       | Heading   | 7     | `X`        | numbered text       |
+//!
+//! plus articles `第X条` (`第X条之一`), which are passages, not outline nodes, and Markdown
+//! headings without a number (`## 案情回顾`), which are level-5 headings.
+//!
+//! A structural line (编/章/节) is a heading when it is a Markdown heading or a short line
+//! without sentence punctuation. In numbered text (no articles), `一、` always opens a
+//! heading; `（一）` and `1.` open one only when the line is heading-shaped: a short line
+//! without sentence punctuation, or a short first sentence ending with `。` and without
+//! `，；、` (the bold lead of 国务院 opinions: `（一）指导思想。以……`). Other numbered lines
+//! are ordinary text (enumerated items).
+//!
+//! Line-broken text is rejoined: a line that does not end with sentence punctuation
+//! continues on the next line unless that one is a heading or an article.
+//!
+//! Passages: every article (laws), else every paragraph under its innermost heading, at most
+//! [`MAX_PASSAGE_CHARS`](super::plan::MAX_PASSAGE_CHARS) characters (longer ones are split
+//! at sentence ends). Nodes with no passage below them (a list of chapter titles printed
+//! before the body) are dropped.
+
+use super::{
+    DocMeta, Document, Heading, Node, NodeKind, Passage, PassageKind, chinese_numeral,
+    plan::split_long,
+};
+use regex::Regex;
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+const NUM: &str = "[零〇一二三四五六七八九十百千两0-9０-９]+";
+
+/// One row of the heading table.
+pub(crate) struct Rule {
+    /// What the heading is.
+    pub kind: NodeKind,
+    /// Its level (smaller is higher).
+    pub level: u8,
+    /// The prefix of its id segment.
+    pub prefix: &'static str,
+    /// Whether it is a numbered heading of plain text (`一、`), as opposed to a
+    /// structural one of laws (`第X章`).
+    pub numbered: bool,
+    re: Regex,
+}
+
+/// The heading table; see the module docs.
+pub(crate) static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
+    let rows: [(&str, NodeKind, u8, &str, bool); 7] = [
+        (r"^第(N)编", NodeKind::Part, 1, "b", false),
+        (r"^第(N)分编", NodeKind::Part, 2, "f", false),
+        (r"^第(N)章", NodeKind::Chapter, 3, "c", false),
+        (r"^第(N)节", NodeKind::Section, 4, "s", false),
+        (r"^(N)、", NodeKind::Heading, 5, "", true),
+        (r"^[（(](N)[）)]", NodeKind::Heading, 6, "", true),
+        (r"^([0-9０-９]{1,2})[.．]", NodeKind::Heading, 7, "", true),
+    ];
+    rows.iter()
+        .filter_map(|&(pat, kind, level, prefix, numbered)| {
+            Some(Rule {
+                kind,
+                level,
+                prefix,
+                numbered,
+                re: Regex::new(&pat.replace('N', NUM)).ok()?,
+            })
+        })
+        .collect()
+});
+
+static ARTICLE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(&format!(r"^第({NUM})条(?:之([一二三四五六七八九十]+))?")).ok());
+
+/// Parses a numeral of a label: Chinese or (full-width) Arabic digits.
+fn numeral(s: &str) -> Option<u32> {
+    let ascii: String = s
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            c => c,
+        })
+        .collect();
+    chinese_numeral(&ascii)
+}
+
+/// An article label at the start of a line: (label, number, 之N).
+pub(crate) fn article_at(line: &str) -> Option<(String, u32, Option<u32>, usize)> {
+    let re = ARTICLE.as_ref()?;
+    let m = re.captures(line)?;
+    let whole = m.get(0)?;
+    let n = numeral(m.get(1)?.as_str())?;
+    let sub = m.get(2).and_then(|s| chinese_numeral(s.as_str()));
+    // `第六条规定的…` is a sentence, not an article: the label is followed by a space, the
+    // end of the line or a character that cannot continue a reference.
+    let rest = &line[whole.end()..];
+    let next = rest.chars().next();
+    let ok = match next {
+        None => true,
+        Some(c) => {
+            c.is_whitespace()
+                || !(rest.starts_with("规定")
+                    || rest.starts_with("所")
+                    || rest.starts_with("的")
+                    || rest.starts_with("中")
+                    || rest.starts_with("和")
+                    || rest.starts_with("、")
+                    || rest.starts_with("，")
+                    || rest.starts_with("至"))
+        }
+    };
+    ok.then(|| (whole.as_str().to_string(), n, sub, whole.end()))
+}
+
+/// A heading matched at the start of a line: the rule, the label, its number, the rest.
+pub(crate) fn heading_at(line: &str) -> Option<(&'static Rule, &str, Option<u32>, &str)> {
+    for r in RULES.iter() {
+        if let Some(m) = r.re.captures(line) {
+            let whole = m.get(0)?;
+            let rest = &line[whole.end()..];
+            if r.level == 7 && rest.starts_with(|c: char| c.is_ascii_digit()) {
+                continue; // `1.5` is a number, not a heading
+            }
+            let n = m.get(1).and_then(|g| numeral(g.as_str()));
+            return Some((r, whole.as_str(), n, rest));
+        }
+    }
+    None
+}
+
+/// Sentence punctuation: a line without any is a title, not a sentence.
+fn has_sentence_punct(s: &str) -> bool {
+    s.chars().any(|c| "。，；！？：".contains(c))
+}
+
+/// Ends a sentence (a line ending so does not continue on the next one).
+fn ends_sentence(s: &str) -> bool {
+    s.trim_end()
+        .chars()
+        .last()
+        .is_some_and(|c| "。！？；：”’」』）)…".contains(c))
+}
+
+/// Removes white space inside a title (`总　则` → `总则`).
+pub(crate) fn tidy_title(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The title of a numbered heading line and whether the line carries body text after it.
+fn numbered_title(rest: &str, md: bool, level: u8) -> Option<(String, bool)> {
+    let rest = rest.trim();
+    let chars: Vec<char> = rest.chars().collect();
+    if md || (chars.len() <= 40 && !has_sentence_punct(rest)) {
+        return Some((tidy_title(rest), false));
+    }
+    if let Some(i) = chars.iter().position(|&c| c == '。') {
+        let lead = &chars[..i];
+        if i <= 30 && !lead.iter().any(|c| "，；、：".contains(*c)) {
+            return Some((lead.iter().collect(), true));
+        }
+    }
+    if level == 5 {
+        // `一、` always opens a heading; a long one is titled by its beginning.
+        let t: String = chars.iter().take(20).collect();
+        return Some((format!("{t}…"), true));
+    }
+    None
+}
+
+/// One input line.
+pub(crate) struct Line<'a> {
+    /// The line, trimmed, Markdown `#` removed.
+    pub text: &'a str,
+    /// Whether it was a Markdown heading.
+    pub md: bool,
+}
+
+/// A heading found on a line: kind, level, id prefix, label, number, title, and whether
+/// the line carries body text after the title.
+type Found = (
+    NodeKind,
+    u8,
+    &'static str,
+    String,
+    Option<u32>,
+    String,
+    bool,
+);
+
+struct NodeB {
+    kind: NodeKind,
+    level: u8,
+    label: String,
+    title: String,
+    number: Option<u32>,
+    prefix: &'static str,
+    start: usize,
+    end: usize,
+    parent: Option<usize>,
+    used: bool,
+}
+
+struct Unit {
+    start: usize,
+    end: usize,
+    /// (label, number, 之N)
+    article: Option<(String, u32, Option<u32>)>,
+    lead: Option<String>,
+    /// Open nodes, outermost first.
+    ctx: Vec<usize>,
+    joinable: bool,
+}
+
+/// Parses lines into a document. `articles`: whether articles (`第X条`) are the passages
+/// (laws); otherwise numbered headings are recognised and paragraphs are the passages.
+pub(crate) fn parse_lines(
+    id: &str,
+    title: &str,
+    meta: DocMeta,
+    lines: &[Line<'_>],
+    articles: bool,
+) -> Document {
+    let mut text = String::new();
+    let mut nchars = 0usize;
+    let mut nodes: Vec<NodeB> = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut units: Vec<Unit> = Vec::new();
+    let mut open_unit = false;
+
+    let push_text = |text: &mut String, nchars: &mut usize, s: &str, join: bool| -> usize {
+        if !text.is_empty() && !join {
+            text.push('\n');
+            *nchars += 1;
+        }
+        let start = *nchars;
+        text.push_str(s);
+        *nchars += s.chars().count();
+        start
+    };
+
+    for line in lines {
+        let t = line.text;
+        if t.is_empty() {
+            if !articles {
+                open_unit = false;
+            }
+            continue;
+        }
+        // Headings.
+        let mut heading: Option<Found> = None;
+        if let Some((rule, label, n, rest)) = heading_at(t) {
+            if !rule.numbered {
+                let rest_t = rest.trim();
+                if line.md || (rest_t.chars().count() <= 30 && !has_sentence_punct(rest_t)) {
+                    heading = Some((
+                        rule.kind,
+                        rule.level,
+                        rule.prefix,
+                        label.to_string(),
+                        n,
+                        tidy_title(rest_t),
+                        false,
+                    ));
+                }
+            } else if (!articles || line.md)
+                && let Some((title, body)) = numbered_title(rest, line.md, rule.level)
+            {
+                let label = normalize_label(label, rule.level);
+                heading = Some((rule.kind, rule.level, rule.prefix, label, n, title, body));
+            }
+        } else if line.md {
+            heading = Some((
+                NodeKind::Heading,
+                5,
+                "",
+                String::new(),
+                None,
+                tidy_title(t),
+                false,
+            ));
+        }
+        if let Some((kind, level, prefix, label, number, htitle, body)) = heading {
+            while let Some(&top) = stack.last() {
+                if nodes[top].level >= level {
+                    stack.pop();
+                } else {
+                    break;
+                }
+            }
+            let start = push_text(&mut text, &mut nchars, t, false);
+            let idx = nodes.len();
+            nodes.push(NodeB {
+                kind,
+                level,
+                label,
+                title: htitle.clone(),
+                number,
+                prefix,
+                start,
+                end: nchars,
+                parent: stack.last().copied(),
+                used: false,
+            });
+            stack.push(idx);
+            open_unit = false;
+            if body {
+                units.push(Unit {
+                    start,
+                    end: nchars,
+                    article: None,
+                    lead: Some(htitle),
+                    ctx: stack.clone(),
+                    joinable: !ends_sentence(t),
+                });
+                open_unit = true;
+            }
+            continue;
+        }
+        if articles && let Some((label, n, sub, _)) = article_at(t) {
+            let start = push_text(&mut text, &mut nchars, t, false);
+            units.push(Unit {
+                start,
+                end: nchars,
+                article: Some((label, n, sub)),
+                lead: None,
+                ctx: stack.clone(),
+                joinable: false,
+            });
+            open_unit = true;
+            continue;
+        }
+        // Body text.
+        match units.last_mut() {
+            Some(u) if open_unit && u.article.is_some() => {
+                push_text(&mut text, &mut nchars, t, false);
+                u.end = nchars;
+            }
+            Some(u) if open_unit && u.joinable => {
+                push_text(&mut text, &mut nchars, t, true);
+                u.end = nchars;
+                u.joinable = !ends_sentence(t);
+            }
+            _ => {
+                let start = push_text(&mut text, &mut nchars, t, false);
+                units.push(Unit {
+                    start,
+                    end: nchars,
+                    article: None,
+                    lead: None,
+                    ctx: stack.clone(),
+                    joinable: !ends_sentence(t),
+                });
+                open_unit = true;
+            }
+        }
+    }
+
+    // Which nodes hold passages, and where they end.
+    for u in &units {
+        for &n in &u.ctx {
+            nodes[n].used = true;
+            nodes[n].end = nodes[n].end.max(u.end);
+        }
+    }
+
+    // Node ids: the path of segments from the root, deduplicated.
+    let mut ids: Vec<String> = Vec::with_capacity(nodes.len());
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut ordinal: HashMap<(Option<usize>, u8), u32> = HashMap::new();
+    for n in &nodes {
+        let ord = ordinal.entry((n.parent, n.level)).or_insert(0);
+        *ord += 1;
+        let seg = format!("{}{}", n.prefix, n.number.unwrap_or(*ord));
+        let base = match n.parent {
+            Some(p) => format!("{}.{seg}", ids[p]),
+            None => format!("{id}-{seg}"),
+        };
+        let mut nid = base.clone();
+        let mut k = 2;
+        while n.used && used_ids.contains(&nid) {
+            nid = format!("{base}_{k}");
+            k += 1;
+        }
+        if n.used {
+            used_ids.insert(nid.clone());
+        }
+        ids.push(nid);
+    }
+
+    // The outline tree of the used nodes.
+    fn build(
+        i: usize,
+        nodes: &[NodeB],
+        ids: &[String],
+        children: &HashMap<usize, Vec<usize>>,
+    ) -> Node {
+        let n = &nodes[i];
+        Node {
+            id: ids[i].clone(),
+            kind: n.kind,
+            label: n.label.clone(),
+            title: n.title.clone(),
+            pages: None,
+            children: children
+                .get(&i)
+                .map(|cs| cs.iter().map(|&c| build(c, nodes, ids, children)).collect())
+                .unwrap_or_default(),
+            start: n.start,
+            end: n.end,
+        }
+    }
+    let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut roots = Vec::new();
+    for (i, n) in nodes.iter().enumerate() {
+        if !n.used {
+            continue;
+        }
+        match n.parent {
+            Some(p) => children.entry(p).or_default().push(i),
+            None => roots.push(i),
+        }
+    }
+    let outline: Vec<Node> = roots
+        .iter()
+        .map(|&r| build(r, &nodes, &ids, &children))
+        .collect();
+
+    // Passages.
+    let chars: Vec<char> = text.chars().collect();
+    let mut passages: Vec<Passage> = Vec::new();
+    let mut pids: HashSet<String> = HashSet::new();
+    let mut para_count: HashMap<Option<usize>, u32> = HashMap::new();
+    let heading_of = |n: usize| Heading {
+        label: nodes[n].label.clone(),
+        title: nodes[n].title.clone(),
+    };
+    for u in &units {
+        let (mut part, mut chapter, mut section, mut item) = (None, None, None, None);
+        for &n in &u.ctx {
+            match (nodes[n].kind, nodes[n].level) {
+                (NodeKind::Part, _) => part = Some(heading_of(n)),
+                (NodeKind::Chapter, _) | (NodeKind::Heading, 5) => chapter = Some(heading_of(n)),
+                (NodeKind::Section, _) | (NodeKind::Heading, 6) => section = Some(heading_of(n)),
+                _ => item = Some(heading_of(n)),
+            }
+        }
+        let pieces = split_long(&chars, u.start, u.end);
+        let inner = u.ctx.last().copied();
+        for (k, &(s, e)) in pieces.iter().enumerate() {
+            let base = match &u.article {
+                Some((_, n, sub)) => {
+                    let a = match sub {
+                        Some(x) => format!("{id}-a{n}-{x}"),
+                        None => format!("{id}-a{n}"),
+                    };
+                    if k == 0 { a } else { format!("{a}.{}", k + 1) }
+                }
+                None => {
+                    let c = para_count.entry(inner).or_insert(0);
+                    *c += 1;
+                    match inner {
+                        Some(n) => format!("{}.p{c}", ids[n]),
+                        None => format!("{id}-p{c}"),
+                    }
+                }
+            };
+            let mut pid = base.clone();
+            let mut dup = 2;
+            while pids.contains(&pid) {
+                pid = format!("{base}_{dup}");
+                dup += 1;
+            }
+            pids.insert(pid.clone());
+            let article = u.article.as_ref().map(|a| a.0.clone());
+            let citation = match &article {
+                Some(a) => format!("《{title}》{a}"),
+                None => {
+                    let mut c = format!("《{title}》");
+                    for h in [&part, &chapter, &section, &item].into_iter().flatten() {
+                        c.push_str(h.label.trim_end_matches(['、', '.', '．']));
+                    }
+                    c
+                }
+            };
+            passages.push(Passage {
+                id: pid,
+                doc: id.to_string(),
+                kind: if article.is_some() {
+                    PassageKind::Article
+                } else {
+                    PassageKind::Paragraph
+                },
+                chapter: chapter.clone(),
+                section: section.clone(),
+                sidebar: None,
+                pages: None,
+                lead: if k == 0 { u.lead.clone() } else { None },
+                text: chars[s..e].iter().collect(),
+                citation,
+                start: s,
+                end: e,
+                seq: passages.len(),
+                part: part.clone(),
+                item: item.clone(),
+                article,
+            });
+        }
+    }
+
+    Document {
+        id: id.to_string(),
+        title: title.to_string(),
+        outline,
+        passages,
+        meta,
+        text,
+        page_starts: Vec::new(),
+    }
+}
+
+/// `(一)` → `（一）`, `1．` → `1.`.
+fn normalize_label(label: &str, level: u8) -> String {
+    match level {
+        6 => label.replace('(', "（").replace(')', "）"),
+        7 => label.replace('．', "."),
+        _ => label.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_matches() {
+        let (r, label, n, rest) = heading_at("第一章　总则").unwrap();
+        assert_eq!(
+            (r.kind, label, n, rest),
+            (NodeKind::Chapter, "第一章", Some(1), "　总则")
+        );
+        let (r, _, n, _) = heading_at("第二分编 所有权").unwrap();
+        assert_eq!((r.level, n), (2, Some(2)));
+        let (r, _, n, _) = heading_at("（十二）加强监管。").unwrap();
+        assert_eq!((r.level, n), (6, Some(12)));
+        let (r, _, n, _) = heading_at("3.完善机制").unwrap();
+        assert_eq!((r.level, n), (7, Some(3)));
+        assert!(heading_at("1.5倍").is_none());
+        assert_eq!(
+            article_at("第十条之一 内容").map(|a| (a.1, a.2)),
+            Some((10, Some(1)))
+        );
+        assert!(article_at("第六条规定的情形").is_none());
+        assert_eq!(article_at("第一百零二条　x").map(|a| a.1), Some(102));
+    }
+}
