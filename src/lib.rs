@@ -73,9 +73,10 @@ pub fn open_or_build(corpus_dir: &Path, index_dir: &Path) -> Result<(Engine, Opt
             index_dir.display()
         ))
     } else {
-        let open = index::open(index_dir);
+        // Only the meta: the index itself is opened once, by `Engine::open` below.
+        let open = index::read_meta(index_dir);
         let reason = match &open {
-            Ok(ix) => index::check_fresh(&ix.meta, corpus_dir)?,
+            Ok(meta) => index::check_fresh(meta, corpus_dir)?,
             Err(Error::IndexStale { reason, .. }) => Some(reason.clone()),
             Err(_) => None,
         };

@@ -115,9 +115,19 @@ impl Segmenter {
         jieba
             .load_dict(&mut BufReader::new(dict.as_bytes()))
             .map_err(|e| DictError::Invalid(e.to_string()))?;
+        // Frequencies too, so compound parts are split as at index time.
+        let mut entries = HashMap::new();
+        for line in dict.lines() {
+            let mut it = line.split_whitespace();
+            if let (Some(w), Some(f)) = (it.next(), it.next())
+                && let Ok(f) = f.parse::<usize>()
+            {
+                entries.insert(w.to_string(), (f, it.next().unwrap_or("").to_string()));
+            }
+        }
         Ok(Segmenter {
             jieba,
-            entries: None,
+            entries: Some(entries),
             hash: hash.to_string(),
         })
     }

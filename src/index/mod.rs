@@ -33,7 +33,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 /// Bumped whenever the schema or the analysis changes meaning.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 /// The domain dictionary's file name inside a corpus directory.
 pub const DICT_FILE: &str = "terms.dic";
 const META_FILE: &str = "zhengce.json";
@@ -60,6 +60,21 @@ pub struct Meta {
     pub documents: usize,
     /// The corpus directory it was built from.
     pub corpus_dir: String,
+    /// Name, size and modification time of every corpus file at build time: when they
+    /// all still match, [`check_fresh`] skips hashing the contents.
+    #[serde(default)]
+    pub files: Vec<FileStamp>,
+}
+
+/// A corpus file's name, size and modification time (nanoseconds since the epoch).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    /// File name inside the corpus directory.
+    pub name: String,
+    /// Size in bytes.
+    pub len: u64,
+    /// Modification time, nanoseconds since the Unix epoch (0 when unknown).
+    pub mtime_ns: u128,
 }
 
 /// A document's outline and page map, as stored beside the index.
@@ -202,6 +217,29 @@ pub fn corpus_fingerprint(corpus_dir: &Path) -> Result<String> {
     Ok(hex::encode(&h.finalize()[..16]))
 }
 
+/// The stamps (name, size, modification time) of the corpus files, in the order of
+/// [`corpus_fingerprint`]. Cheap: one `stat` per file, no reads.
+pub fn corpus_stamps(corpus_dir: &Path) -> Result<Vec<FileStamp>> {
+    let mut out = Vec::new();
+    for f in corpus_files(corpus_dir)? {
+        let md = std::fs::metadata(&f).map_err(|e| Error::io(&f, e))?;
+        let mtime_ns = md
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos());
+        out.push(FileStamp {
+            name: f
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            len: md.len(),
+            mtime_ns,
+        });
+    }
+    Ok(out)
+}
+
 fn now_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -251,6 +289,9 @@ pub fn build_with(
     progress: Progress<'_>,
 ) -> Result<BuildStats> {
     let started = std::time::Instant::now();
+    // Stamps first: a file changed while the build reads it gets a newer stamp than the
+    // one recorded, so the next check hashes it again.
+    let files = corpus_stamps(corpus_dir)?;
     let (docs, skipped) = corpus::load_library_with(corpus_dir, &|d, t| progress("parse", d, t))?;
     if docs.is_empty() {
         return Err(corpus::CorpusError::Empty(corpus_dir.to_path_buf()).into());
@@ -320,16 +361,31 @@ pub fn build_with(
     writer.wait_merging_threads()?;
     tracing::info!(ms = started.elapsed().as_millis() as u64, "committed");
 
-    // The dictionary the queries need, compiled from the indexed text.
-    // Everything indexed with the word analyzer: texts, leads, titles.
+    // The dictionary the queries need, compiled from every indexed text: passages,
+    // titles and headings (the heading fields are segmented too).
+    fn headings<'a>(nodes: &'a [Node], out: &mut Vec<&'a str>) {
+        for n in nodes {
+            out.push(n.title.as_str());
+            headings(&n.children, out);
+        }
+    }
+    let mut titles: Vec<&str> = Vec::new();
+    for d in &docs {
+        titles.push(d.title.as_str());
+        headings(&d.outline, &mut titles);
+        for p in &d.passages {
+            titles.extend(p.lead.as_deref());
+            for h in [&p.chapter, &p.section, &p.sidebar].into_iter().flatten() {
+                titles.push(h.title.as_str());
+            }
+        }
+    }
     let compiled = full
-        .compile_for(docs.iter().flat_map(|d| {
-            d.passages
-                .iter()
-                .map(|p| p.text.as_str())
-                .chain(std::iter::once(d.title.as_str()))
-                .chain(d.nodes().into_iter().map(|n| n.title.as_str()))
-        }))
+        .compile_for(
+            docs.iter()
+                .flat_map(|d| d.passages.iter().map(|p| p.text.as_str()))
+                .chain(titles.iter().copied()),
+        )
         .ok_or_else(|| Error::Query("internal: full segmenter expected".into()))?;
     write_synced(&tmp.join(COMPILED_DICT), compiled.as_bytes())?;
     tracing::info!(
@@ -358,6 +414,7 @@ pub fn build_with(
         passages,
         documents: docs.len(),
         corpus_dir: corpus_dir.display().to_string(),
+        files,
     };
     write_synced(&tmp.join(META_FILE), &serde_json::to_vec_pretty(&meta)?)?;
 
@@ -458,8 +515,15 @@ pub fn current_generation(index_dir: &Path) -> Option<String> {
         .map(|s| s.trim().to_string())
 }
 
-/// Opens the live generation of `index_dir`.
-pub fn open(index_dir: &Path) -> Result<OpenIndex> {
+/// What the live generation of `index_dir` records about itself, without opening the
+/// index: reads `CURRENT` and the generation's `zhengce.json` only. Fails like [`open`]
+/// on a missing, foreign or outdated index.
+pub fn read_meta(index_dir: &Path) -> Result<Meta> {
+    live_meta(index_dir).map(|(_, meta)| meta)
+}
+
+/// The live generation's directory and meta.
+fn live_meta(index_dir: &Path) -> Result<(PathBuf, Meta)> {
     let corrupt = |reason: String| Error::IndexCorrupt {
         path: index_dir.to_path_buf(),
         reason,
@@ -497,6 +561,16 @@ pub fn open(index_dir: &Path) -> Result<OpenIndex> {
             ),
         });
     }
+    Ok((generation, meta))
+}
+
+/// Opens the live generation of `index_dir`.
+pub fn open(index_dir: &Path) -> Result<OpenIndex> {
+    let corrupt = |reason: String| Error::IndexCorrupt {
+        path: index_dir.to_path_buf(),
+        reason,
+    };
+    let (generation, meta) = live_meta(index_dir)?;
     let dict = std::fs::read_to_string(generation.join(COMPILED_DICT))
         .map_err(|e| corrupt(format!("dictionary: {e}")))?;
     let segmenter = Arc::new(
@@ -535,6 +609,11 @@ pub fn check_fresh(meta: &Meta, corpus_dir: &Path) -> Result<Option<String>> {
     let domain = read_domain_dict(corpus_dir)?;
     if Segmenter::hash_for(&domain) != meta.dict_hash {
         return Ok(Some("the dictionary changed".into()));
+    }
+    // Same names, sizes and modification times as at build time: unchanged, without
+    // reading the files. Otherwise the contents decide (a `touch` is not a change).
+    if !meta.files.is_empty() && corpus_stamps(corpus_dir)? == meta.files {
+        return Ok(None);
     }
     if corpus_fingerprint(corpus_dir)? != meta.corpus_hash {
         return Ok(Some("the corpus changed".into()));
