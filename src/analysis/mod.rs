@@ -33,9 +33,10 @@
 
 mod normalize;
 mod segmenter;
+mod t2s_table;
 mod tokenizers;
 
-pub use normalize::{fold, fold_width, is_word_char};
+pub use normalize::{fold, fold_char, fold_width, is_word_char};
 pub use segmenter::{DictError, Segmenter, Word};
 pub use tokenizers::{BufferedStream, GramTokenizer, PartTokenizer, WordTokenizer, grams};
 

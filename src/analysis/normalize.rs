@@ -1,6 +1,8 @@
 //! Folding that keeps one character for one character, so that offsets found in the
 //! folded text point at the same characters of the original.
 
+use super::t2s_table::T2S;
+
 /// Folds `text` for matching: full-width ASCII → half-width, the ideographic space → a
 /// space, ASCII upper case → lower case, traditional → simplified Chinese.
 ///
@@ -13,13 +15,19 @@
 /// assert_eq!(fold("易地扶貧搬遷").chars().count(), 6);
 /// ```
 pub fn fold(text: &str) -> String {
-    let width: String = text.chars().map(fold_width).collect();
-    let simplified = fast2s::convert(&width);
-    if simplified.chars().count() == width.chars().count() {
-        simplified
-    } else {
-        // Defensive: the converter maps char to char; never lose alignment.
-        width
+    text.chars().map(fold_char).collect()
+}
+
+/// [`fold`] for one character: width, case, then script (a binary search in a table
+/// generated from the `fast2s` converter by `examples/gen_t2s.rs`).
+pub fn fold_char(c: char) -> char {
+    let c = fold_width(c);
+    if (c as u32) < 0x3400 {
+        return c;
+    }
+    match T2S.binary_search_by_key(&c, |p| p.0) {
+        Ok(i) => T2S[i].1,
+        Err(_) => c,
     }
 }
 
@@ -68,6 +76,13 @@ mod tests {
         ] {
             assert_eq!(fold(input), folded);
         }
+    }
+
+    #[test]
+    fn table_is_sorted() {
+        assert!(T2S.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(fold_char('賑'), '赈');
+        assert_eq!(fold_char('赈'), '赈');
     }
 
     #[test]
