@@ -12,7 +12,9 @@ fn main() {
     let mut pairs = Vec::new();
     for r in ranges {
         for cp in r {
-            let Some(c) = char::from_u32(cp) else { continue };
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
             let s = fast2s::convert(&c.to_string());
             let mut it = s.chars();
             if let (Some(t), None) = (it.next(), it.next())

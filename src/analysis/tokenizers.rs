@@ -2,7 +2,9 @@
 //! original text; positions count tokens.
 
 use super::normalize::{fold, is_word_char};
-use super::segmenter::Segmenter;
+use super::segmenter::{Segmenter, Word};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
@@ -47,6 +49,34 @@ fn push(tokens: &mut Vec<Token>, text: String, from: usize, to: usize, position:
     });
 }
 
+thread_local! {
+    /// The last text segmented on this thread and its words: the words field and the
+    /// parts field of one passage segment the same text, one after the other.
+    static LAST_WORDS: RefCell<(String, Vec<Word>)> = const { RefCell::new((String::new(), Vec::new())) };
+}
+
+/// The words of `text`, from the per-thread cache when it was the last text segmented.
+fn words_cached(seg: &Segmenter, text: &str) -> Vec<Word> {
+    let hit = LAST_WORDS.with(|c| {
+        let c = c.borrow();
+        (c.0 == text).then(|| c.1.clone())
+    });
+    if let Some(w) = hit {
+        return w;
+    }
+    let words = seg.words(text);
+    // Only passages are worth caching (queries and short titles are cheap).
+    if text.len() > 64 {
+        LAST_WORDS.with(|c| {
+            let mut c = c.borrow_mut();
+            c.0.clear();
+            c.0.push_str(text);
+            c.1 = words.clone();
+        });
+    }
+    words
+}
+
 /// Words in jieba's precise mode: `以工代赈`, `易地扶贫搬迁` whole (domain dictionary),
 /// no punctuation or white space, one position per word.
 #[derive(Clone)]
@@ -70,7 +100,7 @@ impl Tokenizer for WordTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedStream<'a> {
         self.buf.clear();
-        for (pos, w) in self.seg.words(text).into_iter().enumerate() {
+        for (pos, w) in words_cached(&self.seg, text).into_iter().enumerate() {
             push(&mut self.buf, w.text, w.byte_start, w.byte_end, pos);
         }
         BufferedStream {
@@ -88,6 +118,8 @@ impl Tokenizer for WordTokenizer {
 pub struct PartTokenizer {
     seg: Arc<Segmenter>,
     buf: Vec<Token>,
+    /// Parts of words already split (words repeat a lot in a corpus).
+    cache: HashMap<String, Vec<(usize, usize)>>,
 }
 
 impl PartTokenizer {
@@ -96,6 +128,7 @@ impl PartTokenizer {
         PartTokenizer {
             seg,
             buf: Vec::new(),
+            cache: HashMap::new(),
         }
     }
 }
@@ -105,15 +138,29 @@ impl Tokenizer for PartTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedStream<'a> {
         self.buf.clear();
-        for (pos, w) in self.seg.words(text).into_iter().enumerate() {
+        if self.cache.len() > 200_000 {
+            self.cache.clear();
+        }
+        for (pos, w) in words_cached(&self.seg, text).into_iter().enumerate() {
             if w.char_end - w.char_start < 3 {
+                continue;
+            }
+            let parts = match self.cache.get(&w.text) {
+                Some(p) => p.clone(),
+                None => {
+                    let p = self.seg.components(&w.text);
+                    self.cache.insert(w.text.clone(), p.clone());
+                    p
+                }
+            };
+            if parts.is_empty() {
                 continue;
             }
             let chars: Vec<char> = w.text.chars().collect();
             let orig = &text[w.byte_start..w.byte_end];
             let mut obytes: Vec<usize> = orig.char_indices().map(|(b, _)| b).collect();
             obytes.push(orig.len());
-            for (i, j) in self.seg.components(&w.text) {
+            for (i, j) in parts {
                 if j >= obytes.len() {
                     continue;
                 }

@@ -214,7 +214,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 doc: doc.clone(),
                 doc_type: doc_type.clone(),
             };
-            let res = engine.search(&req)?;
+            let res = match engine.search(&req) {
+                Ok(r) => r,
+                Err(e) => {
+                    // A JSON client gets the error as JSON on stdout too (exit code 2).
+                    if *json {
+                        let code = if e.is_user_error() {
+                            "bad_request"
+                        } else {
+                            "internal"
+                        };
+                        let v =
+                            serde_json::json!({"error": {"code": code, "message": e.to_string()}});
+                        writeln!(out, "{v}")?;
+                    }
+                    return Err(e.into());
+                }
+            };
             if *json {
                 serde_json::to_writer(&mut out, &res)?;
                 writeln!(out)?;
