@@ -681,3 +681,64 @@ async fn context_respects_the_budget() {
         .await
         .error(StatusCode::BAD_REQUEST, "missing_query");
 }
+
+// ---- hostile input battery ----
+
+#[tokio::test]
+async fn hostile_input_never_5xx() {
+    let long = enc(&"字".repeat(3_400)); // 10 KB of text
+    let parens = enc(&"(".repeat(1000));
+    let uris: Vec<String> = vec![
+        format!("/api/search?q={}", enc("   ")),
+        format!("/api/search?q={long}"),
+        format!("/api/search?q={parens}"),
+        format!("/api/search?q={}", enc("\"")),
+        format!("/api/search?q={}", enc("\"以工代赈")),
+        format!("/api/search?q={}", enc("-")),
+        format!("/api/search?q={}", enc("*")),
+        format!("/api/search?q={}", enc("AND OR NOT")),
+        "/api/search?q=%00%01%02".to_string(),
+        format!("/api/search?q={}", enc("以工\u{7}代赈")),
+        format!("/api/search?q={}", enc("😀𠀀")),
+        "/api/search?q=%E4%B8".to_string(),
+        "/api/search?q=%ZZ".to_string(),
+        "/api/search?q=%FF%FE".to_string(),
+        "/api/search?q=x&limit=0".to_string(),
+        "/api/search?q=x&limit=-1".to_string(),
+        "/api/search?q=x&limit=1000000000".to_string(),
+        "/api/search?q=x&limit=abc".to_string(),
+        "/api/passages/no-such-id".to_string(),
+        "/api/passages/%2e%2e".to_string(),
+        "/p/../../etc/passwd".to_string(),
+        "/p/%2e%2e%2f%2e%2e%2fetc%2fpasswd".to_string(),
+        "/static/../Cargo.toml".to_string(),
+        "/%2e%2e/%2e%2e/etc/passwd".to_string(),
+        format!("/api/cite?text={}", enc("\u{0}")),
+        format!("/api/context?q={}&budget=-5", enc("以工代赈")),
+    ];
+    for uri in &uris {
+        let r = get(uri).await;
+        assert!(
+            !r.status.is_server_error(),
+            "{uri}: {} {}",
+            r.status,
+            String::from_utf8_lossy(&r.body)
+        );
+        if r.status.is_client_error() && uri.starts_with("/api") {
+            let v = r.json();
+            assert!(v["error"]["code"].is_string(), "{uri}: {v}");
+        }
+        assert!(
+            !String::from_utf8_lossy(&r.body).contains("root:"),
+            "{uri} leaked a file"
+        );
+    }
+    // A 10 MB body is refused, not read.
+    let r = send(
+        Request::post("/api/search?q=x")
+            .body(Body::from(vec![b'x'; 10 * 1024 * 1024]))
+            .expect("request"),
+    )
+    .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+}
