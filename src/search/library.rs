@@ -5,10 +5,9 @@ use super::{SearchRequest, Version};
 use crate::corpus::Passage;
 use crate::index::{DocInfo, OpenIndex};
 use std::collections::{BTreeMap, HashMap};
-use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocId, Score, SegmentReader, Term};
+use tantivy::{Score, Term};
 
 /// The documents a `doc` filter names, as positions in `docs`: the document with this id,
 /// else every document whose title (or subtitle) contains each white-space separated word.
@@ -136,59 +135,4 @@ pub(super) fn fold_versions(
         v.sort_by(|a, b| b.date.cmp(&a.date));
     }
     out
-}
-
-/// Counts matching passages per document position.
-pub(super) struct DocCounts;
-
-pub(super) struct DocSegmentCounts {
-    column: tantivy::columnar::Column<u64>,
-    counts: BTreeMap<u64, usize>,
-}
-
-impl Collector for DocCounts {
-    type Fruit = BTreeMap<u64, usize>;
-    type Child = DocSegmentCounts;
-
-    fn for_segment(
-        &self,
-        _segment_local_id: u32,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<DocSegmentCounts> {
-        Ok(DocSegmentCounts {
-            column: segment.fast_fields().u64("docn")?,
-            counts: BTreeMap::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(
-        &self,
-        fruits: Vec<BTreeMap<u64, usize>>,
-    ) -> tantivy::Result<BTreeMap<u64, usize>> {
-        let mut out = BTreeMap::new();
-        for f in fruits {
-            for (k, v) in f {
-                *out.entry(k).or_insert(0) += v;
-            }
-        }
-        Ok(out)
-    }
-}
-
-impl SegmentCollector for DocSegmentCounts {
-    type Fruit = BTreeMap<u64, usize>;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(v) = self.column.first(doc) {
-            *self.counts.entry(v).or_insert(0) += 1;
-        }
-    }
-
-    fn harvest(self) -> BTreeMap<u64, usize> {
-        self.counts
-    }
 }

@@ -246,7 +246,7 @@ impl Engine {
         let collector = (
             Count,
             TopDocs::with_limit(fetch).order_by_score(),
-            (ChapterCounts, library::DocCounts),
+            (FieldCounts("chapter"), FieldCounts("docn")),
         );
         let q = plan.build(&f, true, &filters);
         let (mut total, mut top, (mut counts, mut dcounts)) = searcher.search(&*q, &collector)?;
@@ -636,25 +636,25 @@ fn gram_phrase(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
     }
 }
 
-/// Counts matching passages per chapter number.
-struct ChapterCounts;
+/// Counts matching passages per value of a u64 fast field (`chapter`, `docn`).
+pub(crate) struct FieldCounts(pub(crate) &'static str);
 
-struct ChapterSegmentCounts {
+pub(crate) struct FieldSegmentCounts {
     column: tantivy::columnar::Column<u64>,
     counts: BTreeMap<u64, usize>,
 }
 
-impl Collector for ChapterCounts {
+impl Collector for FieldCounts {
     type Fruit = BTreeMap<u64, usize>;
-    type Child = ChapterSegmentCounts;
+    type Child = FieldSegmentCounts;
 
     fn for_segment(
         &self,
         _segment_local_id: u32,
         segment: &SegmentReader,
-    ) -> tantivy::Result<ChapterSegmentCounts> {
-        Ok(ChapterSegmentCounts {
-            column: segment.fast_fields().u64("chapter")?,
+    ) -> tantivy::Result<FieldSegmentCounts> {
+        Ok(FieldSegmentCounts {
+            column: segment.fast_fields().u64(self.0)?,
             counts: BTreeMap::new(),
         })
     }
@@ -677,7 +677,7 @@ impl Collector for ChapterCounts {
     }
 }
 
-impl SegmentCollector for ChapterSegmentCounts {
+impl SegmentCollector for FieldSegmentCounts {
     type Fruit = BTreeMap<u64, usize>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
