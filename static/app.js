@@ -68,8 +68,10 @@
   var state = {
     q: params.get('q') || '',
     chapter: /^\d+$/.test(params.get('chapter') || '') ? params.get('chapter') : null,
-    offset: /^\d+$/.test(params.get('offset') || '') ? parseInt(params.get('offset'), 10) : 0
+    offset: /^\d+$/.test(params.get('offset') || '') ? parseInt(params.get('offset'), 10) : 0,
+    doc: params.get('doc') || ''
   };
+  var docSelect = document.getElementById('doc');
   var composing = false;
   var timer = null;
   var seq = 0;
@@ -82,6 +84,7 @@
       p.set('q', state.q.trim());
       if (state.chapter != null) p.set('chapter', state.chapter);
       if (state.offset > 0) p.set('offset', String(state.offset));
+      if (state.doc) p.set('doc', state.doc);
     }
     var s = p.toString();
     history.replaceState(null, '', s ? '/?' + s : '/');
@@ -214,15 +217,19 @@
     if (!q) { clear(); return; }
     var p = new URLSearchParams({ q: q, limit: String(LIMIT), offset: String(state.offset) });
     if (state.chapter != null) p.set('chapter', state.chapter);
+    if (state.doc) p.set('doc', state.doc);
     var main = getJson('/api/search?' + p.toString());
     var facets;
+    var key = state.doc + '\u0000' + q;
     if (state.chapter == null) {
-      facets = main.then(function (res) { facetCache[q] = res.facets; return res.facets; });
-    } else if (facetCache[q]) {
-      facets = Promise.resolve(facetCache[q]);
+      facets = main.then(function (res) { facetCache[key] = res.facets; return res.facets; });
+    } else if (facetCache[key]) {
+      facets = Promise.resolve(facetCache[key]);
     } else {
-      facets = getJson('/api/search?' + new URLSearchParams({ q: q, limit: '1' }).toString())
-        .then(function (res) { facetCache[q] = res.facets; return res.facets; });
+      var fp = new URLSearchParams({ q: q, limit: '1' });
+      if (state.doc) fp.set('doc', state.doc);
+      facets = getJson('/api/search?' + fp.toString())
+        .then(function (res) { facetCache[key] = res.facets; return res.facets; });
     }
     Promise.all([main, facets]).then(function (both) {
       if (my !== seq) return;
@@ -307,7 +314,29 @@
     });
   }
 
-  var tocLoaded = getJson('/api/toc').then(renderToc).catch(function () {
+  // The document picker, shown when the library holds more than one document.
+  function renderDocPicker(toc) {
+    var docs = (toc && toc.documents) || [];
+    if (docs.length > 1) {
+      docs.forEach(function (d) {
+        var o = document.createElement('option');
+        o.value = d.id;
+        o.textContent = d.title;
+        if (d.id === state.doc) o.selected = true;
+        docSelect.appendChild(o);
+      });
+      docSelect.hidden = false;
+    }
+    return toc;
+  }
+  docSelect.addEventListener('change', function () {
+    state.doc = docSelect.value;
+    state.chapter = null;
+    state.offset = 0;
+    search();
+  });
+
+  var tocLoaded = getJson('/api/toc').then(renderDocPicker).then(renderToc).catch(function () {
     tocEl.textContent = '目录加载失败';
   });
 
