@@ -300,11 +300,20 @@ async fn search(
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let req = params.into_request()?;
-    let engine = st.engine.clone();
-    let res = tokio::task::spawn_blocking(move || engine.search(&req))
+    Ok(Json(blocking(st, move |e| e.search(&req)).await?))
+}
+
+/// Runs engine work (CPU-bound, synchronous) off the async threads; a failure of the
+/// task itself is an internal error.
+async fn blocking<T, F>(st: AppState, work: F) -> Result<T, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Engine) -> crate::Result<T> + Send + 'static,
+{
+    tokio::task::spawn_blocking(move || work(&st.engine))
         .await
-        .map_err(|e| ApiError::internal(&e))??;
-    Ok(Json(res))
+        .map_err(|e| ApiError::internal(&e))?
+        .map_err(ApiError::from)
 }
 
 fn path_id(p: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
@@ -355,11 +364,9 @@ async fn cite(
             "the query parameter text is required, e.g. /api/cite?text=促进边疆巩固的重点地区",
         )
     })?;
-    let engine = st.engine.clone();
-    let res = tokio::task::spawn_blocking(move || crate::cite::cite(&engine, &text))
-        .await
-        .map_err(|e| ApiError::internal(&e))??;
-    Ok(Json(res))
+    Ok(Json(
+        blocking(st, move |e| crate::cite::cite(e, &text)).await?,
+    ))
 }
 
 /// The parameters of `/api/context`.
@@ -411,13 +418,12 @@ async fn context(
         .neighbors
         .unwrap_or(crate::context::DEFAULT_NEIGHBORS);
     crate::context::validate(budget, neighbors)?;
-    let engine = st.engine.clone();
-    let res = tokio::task::spawn_blocking(move || {
-        crate::context::context(&engine, &q, budget, neighbors)
-    })
-    .await
-    .map_err(|e| ApiError::internal(&e))??;
-    Ok(Json(res))
+    Ok(Json(
+        blocking(st, move |e| {
+            crate::context::context(e, &q, budget, neighbors)
+        })
+        .await?,
+    ))
 }
 
 /// One passage, with its heading path and the ids of its neighbours.
@@ -438,8 +444,7 @@ async fn passage(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<PassageResponse>, ApiError> {
     let id = path_id(id)?;
-    let engine = st.engine.clone();
-    let res = tokio::task::spawn_blocking(move || -> crate::Result<PassageResponse> {
+    let res = blocking(st, move |engine| {
         let p = engine.passage(&id)?;
         let (prev, next) = engine.neighbours(&p)?;
         Ok(PassageResponse {
@@ -449,8 +454,7 @@ async fn passage(
             next: next.map(|p| p.id),
         })
     })
-    .await
-    .map_err(|e| ApiError::internal(&e))??;
+    .await?;
     Ok(Json(res))
 }
 
