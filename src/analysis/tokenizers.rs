@@ -1,8 +1,8 @@
 //! The three tokenizers behind tantivy's traits. Offsets are byte offsets into the
 //! original text; positions count tokens.
 
-use super::normalize::{fold, is_word_char};
-use super::segmenter::{Segmenter, Word};
+use super::normalize::{fold, fold_char, is_word_char};
+use super::segmenter::{Segmented, Segmenter};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// A token stream over tokens computed up front into a buffer the tokenizer owns.
 pub struct BufferedStream<'a> {
-    tokens: &'a mut Vec<Token>,
+    tokens: &'a mut [Token],
     index: usize,
     fallback: Token,
 }
@@ -39,42 +39,112 @@ impl TokenStream for BufferedStream<'_> {
     }
 }
 
-fn push(tokens: &mut Vec<Token>, text: String, from: usize, to: usize, position: usize) {
-    tokens.push(Token {
-        offset_from: from,
-        offset_to: to,
-        position,
-        text,
-        position_length: 1,
-    });
+/// The tokens of one text. Slots and their strings are reused from text to text: a
+/// corpus has tens of millions of tokens, and an allocation each is most of the cost.
+#[derive(Clone, Default)]
+struct TokenBuf {
+    tokens: Vec<Token>,
+    len: usize,
+}
+
+impl TokenBuf {
+    fn clear(&mut self) {
+        // A long text leaves many slots; do not keep them all for the next short one.
+        if self.tokens.len() > 65_536 {
+            self.tokens.truncate(4096);
+            self.tokens.shrink_to_fit();
+        }
+        self.len = 0;
+    }
+
+    fn push(&mut self, text: &str, from: usize, to: usize, position: usize) {
+        if self.len == self.tokens.len() {
+            self.tokens.push(Token::default());
+        }
+        if let Some(t) = self.tokens.get_mut(self.len) {
+            t.text.clear();
+            t.text.push_str(text);
+            t.offset_from = from;
+            t.offset_to = to;
+            t.position = position;
+            t.position_length = 1;
+            self.len += 1;
+        }
+    }
+
+    fn stream(&mut self) -> BufferedStream<'_> {
+        let len = self.len.min(self.tokens.len());
+        BufferedStream {
+            tokens: &mut self.tokens[..len],
+            index: 0,
+            fallback: Token::default(),
+        }
+    }
 }
 
 thread_local! {
     /// The last text segmented on this thread and its words: the words field and the
     /// parts field of one passage segment the same text, one after the other.
-    static LAST_WORDS: RefCell<(String, Vec<Word>)> = const { RefCell::new((String::new(), Vec::new())) };
+    /// Keyed by the dictionary's hash too: one thread may use several dictionaries.
+    static LAST: RefCell<(String, String, Segmented)> =
+        RefCell::new((String::new(), String::new(), Segmented::default()));
+    /// Short texts already segmented on this thread: headings and labels, which every
+    /// passage under them repeats.
+    static SHORT: RefCell<(String, HashMap<String, Segmented>)> =
+        RefCell::new((String::new(), HashMap::new()));
 }
 
-/// The words of `text`, from the per-thread cache when it was the last text segmented.
-fn words_cached(seg: &Segmenter, text: &str) -> Vec<Word> {
-    let hit = LAST_WORDS.with(|c| {
-        let c = c.borrow();
-        (c.0 == text).then(|| c.1.clone())
-    });
-    if let Some(w) = hit {
-        return w;
-    }
-    let words = seg.words(text);
-    // Only passages are worth caching (queries and short titles are cheap).
-    if text.len() > 64 {
-        LAST_WORDS.with(|c| {
-            let mut c = c.borrow_mut();
-            c.0.clear();
-            c.0.push_str(text);
-            c.1 = words.clone();
+/// Texts up to this many bytes go to the cache of short texts.
+const SHORT_TEXT: usize = 120;
+
+/// Runs `f` on the words of `text`, segmenting it unless it was the last text segmented
+/// on this thread, or a short text seen before.
+fn with_words<R>(seg: &Segmenter, text: &str, f: impl FnOnce(&Segmented) -> R) -> R {
+    if text.len() <= SHORT_TEXT {
+        return SHORT.with(|c| match c.try_borrow_mut() {
+            Ok(mut c) => {
+                let (dict, c) = &mut *c;
+                if c.len() >= 8192 || dict != seg.hash() {
+                    c.clear();
+                    dict.clear();
+                    dict.push_str(seg.hash());
+                }
+                if !c.contains_key(text) {
+                    let mut words = Segmented::default();
+                    seg.segment_into(text, &mut words);
+                    c.insert(text.to_string(), words);
+                }
+                match c.get(text) {
+                    Some(words) => f(words),
+                    None => f(&Segmented::default()),
+                }
+            }
+            Err(_) => {
+                let mut words = Segmented::default();
+                seg.segment_into(text, &mut words);
+                f(&words)
+            }
         });
     }
-    words
+    LAST.with(|c| match c.try_borrow_mut() {
+        Ok(mut c) => {
+            let (dict, last, words) = &mut *c;
+            if last != text || dict != seg.hash() {
+                seg.segment_into(text, words);
+                last.clear();
+                last.push_str(text);
+                dict.clear();
+                dict.push_str(seg.hash());
+            }
+            f(words)
+        }
+        // Re-entered (cannot happen: tokenizers do not nest): segment without the cache.
+        Err(_) => {
+            let mut words = Segmented::default();
+            seg.segment_into(text, &mut words);
+            f(&words)
+        }
+    })
 }
 
 /// Words in jieba's precise mode: `以工代赈`, `易地扶贫搬迁` whole (domain dictionary),
@@ -82,7 +152,7 @@ fn words_cached(seg: &Segmenter, text: &str) -> Vec<Word> {
 #[derive(Clone)]
 pub struct WordTokenizer {
     seg: Arc<Segmenter>,
-    buf: Vec<Token>,
+    buf: TokenBuf,
 }
 
 impl WordTokenizer {
@@ -90,7 +160,7 @@ impl WordTokenizer {
     pub fn new(seg: Arc<Segmenter>) -> Self {
         WordTokenizer {
             seg,
-            buf: Vec::new(),
+            buf: TokenBuf::default(),
         }
     }
 }
@@ -99,15 +169,14 @@ impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = BufferedStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedStream<'a> {
-        self.buf.clear();
-        for (pos, w) in words_cached(&self.seg, text).into_iter().enumerate() {
-            push(&mut self.buf, w.text, w.byte_start, w.byte_end, pos);
-        }
-        BufferedStream {
-            tokens: &mut self.buf,
-            index: 0,
-            fallback: Token::default(),
-        }
+        let buf = &mut self.buf;
+        buf.clear();
+        with_words(&self.seg, text, |words| {
+            for (pos, s) in words.spans.iter().enumerate() {
+                buf.push(words.word(s), s.byte_start, s.byte_end, pos);
+            }
+        });
+        buf.stream()
     }
 }
 
@@ -117,8 +186,9 @@ impl Tokenizer for WordTokenizer {
 #[derive(Clone)]
 pub struct PartTokenizer {
     seg: Arc<Segmenter>,
-    buf: Vec<Token>,
-    /// Parts of words already split (words repeat a lot in a corpus).
+    buf: TokenBuf,
+    /// Parts of words already split, as byte ranges of the folded word (words repeat a
+    /// lot in a corpus).
     cache: HashMap<String, Vec<(usize, usize)>>,
 }
 
@@ -127,7 +197,7 @@ impl PartTokenizer {
     pub fn new(seg: Arc<Segmenter>) -> Self {
         PartTokenizer {
             seg,
-            buf: Vec::new(),
+            buf: TokenBuf::default(),
             cache: HashMap::new(),
         }
     }
@@ -137,85 +207,110 @@ impl Tokenizer for PartTokenizer {
     type TokenStream<'a> = BufferedStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedStream<'a> {
-        self.buf.clear();
-        if self.cache.len() > 200_000 {
-            self.cache.clear();
+        let PartTokenizer { seg, buf, cache } = self;
+        buf.clear();
+        if cache.len() > 200_000 {
+            cache.clear();
         }
-        for (pos, w) in words_cached(&self.seg, text).into_iter().enumerate() {
-            if w.char_end - w.char_start < 3 {
-                continue;
-            }
-            let parts = match self.cache.get(&w.text) {
-                Some(p) => p.clone(),
-                None => {
-                    let p = self.seg.components(&w.text);
-                    self.cache.insert(w.text.clone(), p.clone());
-                    p
-                }
-            };
-            if parts.is_empty() {
-                continue;
-            }
-            let chars: Vec<char> = w.text.chars().collect();
-            let orig = &text[w.byte_start..w.byte_end];
-            let mut obytes: Vec<usize> = orig.char_indices().map(|(b, _)| b).collect();
-            obytes.push(orig.len());
-            for (i, j) in parts {
-                if j >= obytes.len() {
+        with_words(seg, text, |words| {
+            for (pos, s) in words.spans.iter().enumerate() {
+                if s.char_end - s.char_start < 3 {
                     continue;
                 }
-                push(
-                    &mut self.buf,
-                    chars[i..j].iter().collect(),
-                    w.byte_start + obytes[i],
-                    w.byte_start + obytes[j],
-                    pos,
-                );
+                let word = words.word(s);
+                let parts = match cache.get(word) {
+                    Some(p) => p,
+                    None => {
+                        // Char ranges → byte ranges of the folded word.
+                        let mut bytes: Vec<usize> = word.char_indices().map(|(b, _)| b).collect();
+                        bytes.push(word.len());
+                        let p: Vec<(usize, usize)> = seg
+                            .components(word)
+                            .into_iter()
+                            .filter_map(|(i, j)| Some((*bytes.get(i)?, *bytes.get(j)?)))
+                            .collect();
+                        cache.entry(word.to_string()).or_insert(p)
+                    }
+                };
+                if parts.is_empty() {
+                    continue;
+                }
+                // Byte offsets of the word's characters in the original text (folding
+                // keeps characters, not always their byte lengths).
+                let orig = &text[s.byte_start..s.byte_end];
+                let folded_chars = word.char_indices().map(|(b, _)| b);
+                let map: Vec<(usize, usize)> = folded_chars
+                    .zip(orig.char_indices().map(|(b, _)| b))
+                    .chain(std::iter::once((word.len(), orig.len())))
+                    .collect();
+                let to_orig = |fb: usize| {
+                    map.iter()
+                        .find(|(f, _)| *f == fb)
+                        .map(|(_, o)| s.byte_start + o)
+                };
+                for &(i, j) in parts {
+                    if let (Some(from), Some(to), Some(part)) =
+                        (to_orig(i), to_orig(j), word.get(i..j))
+                    {
+                        buf.push(part, from, to, pos);
+                    }
+                }
             }
-        }
-        BufferedStream {
-            tokens: &mut self.buf,
-            index: 0,
-            fallback: Token::default(),
-        }
+        });
+        buf.stream()
     }
 }
 
-/// Character unigrams and bigrams over the word characters (punctuation and spaces
-/// skipped): `宜农则农、宜粮` gives `宜`, `宜农`, `农`, `农则`, … `农宜` … at consecutive
-/// positions, so a phrase of bigrams finds any substring, across punctuation.
+/// Character bigrams over the word characters (punctuation and spaces skipped), and a
+/// unigram for the last one: `宜农则农、宜粮` gives `宜农`, `农则`, `则农`, `农宜`, `宜粮`, `粮` at
+/// consecutive positions, so a phrase of bigrams finds any substring, across punctuation,
+/// and the grams starting with a character find every occurrence of it (see
+/// [`char_range`]). Unigrams at every position would double the index for the rare
+/// query of one character that is no word.
 #[derive(Clone, Default)]
 pub struct GramTokenizer {
-    buf: Vec<Token>,
+    buf: TokenBuf,
+    kept: Vec<(usize, usize, char)>,
 }
 
 impl Tokenizer for GramTokenizer {
     type TokenStream<'a> = BufferedStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> BufferedStream<'a> {
-        self.buf.clear();
-        let folded = fold(text);
-        let kept: Vec<(usize, usize, char)> = text
-            .char_indices()
-            .zip(folded.chars())
-            .filter(|(_, f)| is_word_char(*f))
-            .map(|((b, o), f)| (b, b + o.len_utf8(), f))
-            .collect();
+        let GramTokenizer { buf, kept } = self;
+        buf.clear();
+        kept.clear();
+        kept.extend(text.char_indices().filter_map(|(b, o)| {
+            let f = fold_char(o);
+            is_word_char(f).then(|| (b, b + o.len_utf8(), f))
+        }));
+        let mut gram = String::with_capacity(8);
         for (pos, &(from, to, c)) in kept.iter().enumerate() {
-            push(&mut self.buf, c.to_string(), from, to, pos);
-            if let Some(&(_, to2, c2)) = kept.get(pos + 1) {
-                let mut s = String::with_capacity(8);
-                s.push(c);
-                s.push(c2);
-                push(&mut self.buf, s, from, to2, pos);
+            gram.clear();
+            gram.push(c);
+            match kept.get(pos + 1) {
+                Some(&(_, to2, c2)) => {
+                    gram.push(c2);
+                    buf.push(&gram, from, to2, pos);
+                }
+                None => buf.push(&gram, from, to, pos),
             }
         }
-        BufferedStream {
-            tokens: &mut self.buf,
-            index: 0,
-            fallback: Token::default(),
-        }
+        buf.stream()
     }
+}
+
+/// The range of gram terms that starts with the one character of `gram`: every
+/// occurrence of that character in a gram field (see [`GramTokenizer`]).
+pub fn char_range(gram: &str) -> Option<(String, String)> {
+    let mut chars = gram.chars();
+    let c = chars.next()?;
+    if chars.next().is_some() {
+        return None;
+    }
+    // Every gram starting with `c` sorts from `c` itself up to `c` followed by the
+    // highest character.
+    Some((c.to_string(), format!("{c}{}", char::MAX)))
 }
 
 /// The grams of a query string for a phrase: the folded word characters as bigrams (or

@@ -25,7 +25,7 @@ pub struct Fields {
     pub text: Field,
     /// Parts of the compound words of the text.
     pub parts: Field,
-    /// Character unigrams and bigrams of the text (substrings, exact phrases).
+    /// Character bigrams of the text (substrings, exact phrases; see `GramTokenizer`).
     pub grams: Field,
     /// The lead sentence (or a sidebar item's label), as words.
     pub lead: Field,
