@@ -74,7 +74,8 @@ pub struct CiteMatch {
     pub quote: String,
     /// First and last page of the quoted text itself.
     pub pages: Option<[u32; 2]>,
-    /// A citation to paste: `“quote”（《title》第一章第一节，第2—3页）`.
+    /// A citation to paste: `“quote”（《title》第一章第一节，第2—3页）`, or for a law
+    /// `“quote”（《title》第六条）`.
     pub citation: String,
     /// 1.0 for an exact match; otherwise the bigram similarity, in `0..=1`.
     pub similarity: f32,
@@ -291,22 +292,46 @@ impl DocText {
     }
 }
 
-/// The labels locating a passage: `前言`, or its chapter, section and sidebar labels.
-pub(crate) fn labels(p: &Passage) -> Vec<String> {
+/// The labels of the outline group a passage stands in: `前言`, or its part, chapter,
+/// section and sidebar labels, as passage citations print them (`一、` → `一`).
+pub(crate) fn group_labels(p: &Passage) -> Vec<String> {
     let mut out = Vec::new();
     if p.kind == PassageKind::Preface {
         out.push("前言".to_string());
     }
-    for h in [&p.chapter, &p.section, &p.sidebar].into_iter().flatten() {
-        out.push(h.label.clone());
+    for h in [&p.part, &p.chapter, &p.section, &p.sidebar]
+        .into_iter()
+        .flatten()
+    {
+        out.push(h.label.trim_end_matches(['、', '.', '．']).to_string());
     }
     out
 }
 
-/// `《title》` followed by the labels common to `first` and `last`: `《…》第一章第一节`.
+/// The labels locating a passage: its [`group_labels`] and, in a line-broken policy text,
+/// its item (`2.` → `2`).
+pub(crate) fn labels(p: &Passage) -> Vec<String> {
+    let mut out = group_labels(p);
+    if let Some(h) = &p.item {
+        out.push(h.label.trim_end_matches(['、', '.', '．']).to_string());
+    }
+    out
+}
+
+/// `《title》` followed by where `first` … `last` stand: the article of a law
+/// (`第六条`, or `第五条至第七条` across articles), else the labels common to both
+/// (`第一章第一节`).
 pub(crate) fn place(title: &str, first: &Passage, last: &Passage) -> String {
-    let (a, b) = (labels(first), labels(last));
     let mut s = format!("《{title}》");
+    if let (Some(a), Some(b)) = (&first.article, &last.article) {
+        s.push_str(a);
+        if a != b {
+            s.push('至');
+            s.push_str(b);
+        }
+        return s;
+    }
+    let (a, b) = (labels(first), labels(last));
     for (x, y) in a.iter().zip(&b) {
         if x != y {
             break;

@@ -17,13 +17,13 @@
 //!    Neighbours are dropped before hits: hits take the budget first.
 //! 4. The chosen passages are grouped: passages of one outline group that follow each other
 //!    in document order form one [`ContextGroup`] (so overlapping or touching windows merge),
-//!    and the groups are listed in document order, each with a section-level citation and
-//!    the page span of its passages.
+//!    and the groups are listed in document order, each with a section-level citation (for
+//!    a law's articles, the articles: `第五条至第七条`) and the page span of its passages.
 //!
 //! `used` counts the characters of passage text returned (the separators between the
 //! passages of a group are not counted); it never exceeds `budget`.
 
-use crate::cite::{labels, place};
+use crate::cite::{group_labels, place};
 use crate::corpus::{Passage, format_pages};
 use crate::search::SearchRequest;
 use crate::{Engine, Error, Result};
@@ -63,7 +63,8 @@ pub struct ContextResult {
 pub struct ContextGroup {
     /// Passage ids, in document order.
     pub ids: Vec<String>,
-    /// Section-level citation with the group's page span: `《…》第二章第二节，第7—8页`.
+    /// Section-level citation with the group's page span: `《…》第二章第二节，第7—8页`
+    /// (a law's articles: `《…》第五条至第七条`).
     pub citation: String,
     /// The heading path of the group (`第二章 … › 第二节 …`).
     pub path: String,
@@ -247,10 +248,10 @@ pub fn context(engine: &Engine, q: &str, budget: usize, neighbors: usize) -> Res
     })
 }
 
-/// The outline group of a passage: its chapter, section and sidebar labels (and whether it
-/// is in the preface).
+/// The outline group of a passage: its part, chapter, section and sidebar labels (and
+/// whether it is in the preface). The items of a policy text's section are one group.
 fn group_key(p: &Passage) -> Vec<String> {
-    labels(p)
+    group_labels(p)
 }
 
 fn make_group(docs: &[crate::index::DocInfo], members: &[Chosen]) -> Option<ContextGroup> {

@@ -75,7 +75,8 @@
   var composing = false;
   var timer = null;
   var seq = 0;
-  var chapterNames = {};   // chapter number -> "第二章 标题"
+  var chapterNames = {};   // document id -> chapter number -> "第二章 标题"
+  var docIds = [];         // the documents of the library
   var facetCache = {};     // query -> facets of the unfiltered search
 
   function updateUrl() {
@@ -107,14 +108,22 @@
     });
   }
 
+  // The document whose chapters the facets count: the one picked, or the only one. Over
+  // several documents, chapter numbers mix documents: null.
+  function facetDoc() {
+    if (docIds.length === 1) return docIds[0];
+    return chapterNames[state.doc] ? state.doc : null;
+  }
+
   function chapterLabel(k) {
     if (k === '0') return '章外（前言等）';
-    return chapterNames[k] || ('第' + k + '章');
+    return (chapterNames[facetDoc()] || {})[k] || ('第' + k + '章');
   }
 
   function renderFacets(facets) {
     facetsEl.textContent = '';
     var keys = Object.keys(facets || {}).sort(function (a, b) { return a - b; });
+    if (docIds.length > 1 && facetDoc() == null) keys = [];
     facetsBox.hidden = keys.length === 0;
     keys.forEach(function (k) {
       var li = el('li');
@@ -298,19 +307,28 @@
     return li;
   }
 
+  // The chapters of a document's outline (under its parts too), by number: the number
+  // ends the node id (tese2021-2, law-…-c2, law-…-f1.c2).
+  function collectChapters(docId, nodes, names) {
+    nodes.forEach(function (n) {
+      if (n.kind === 'chapter') {
+        var m = /(?:^|[-.])c?(\d+)$/.exec(n.id.slice(docId.length));
+        if (m) names[String(parseInt(m[1], 10))] = n.label + ' ' + n.title;
+      }
+      if (n.children) collectChapters(docId, n.children, names);
+    });
+    return names;
+  }
+
   function renderToc(toc) {
     tocEl.textContent = '';
     toc.documents.forEach(function (d) {
       tocEl.appendChild(el('p', 'doc-title', '《' + d.title + '》'));
       var ul = el('ul', 'outline');
-      d.outline.forEach(function (n) {
-        ul.appendChild(tocNode(n));
-        if (n.kind === 'chapter') {
-          var num = n.id.slice(n.id.lastIndexOf('-') + 1);
-          if (/^\d+$/.test(num)) chapterNames[num] = n.label + ' ' + n.title;
-        }
-      });
+      d.outline.forEach(function (n) { ul.appendChild(tocNode(n)); });
       tocEl.appendChild(ul);
+      docIds.push(d.id);
+      chapterNames[d.id] = collectChapters(d.id, d.outline, {});
     });
   }
 

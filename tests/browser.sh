@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Browser test: starts `zhengce serve` on a free port with a fresh index, loads
 # /?q=以工代赈 in headless Chromium, waits for the page's script, and checks that the
-# results show <mark>以工代赈</mark> and a citation with 第二章.
+# results show <mark>以工代赈</mark> and a citation with 第二章, and that the document picker
+# stays hidden (one document). Then runs tests/browser_library.sh: the page over a library
+# of several documents, its document picker and a search restricted to one document.
 #
 # Usage: tests/browser.sh [path/to/zhengce]   (default: target/debug/zhengce)
 # Needs /usr/bin/chromium (Debian's `chromium` package); skips with a notice without it
@@ -82,12 +84,18 @@ check "a link to the passage page" 'href="/p/tese2021-' "$WORK/dom.html"
 check "chapter facets" 'class="facet' "$WORK/dom.html"
 check "the outline" 'class="outline"' "$WORK/dom.html"
 check "a copy button" 'class="copy"' "$WORK/dom.html"
+if grep -qE '<select id="doc"[^>]* hidden' "$WORK/dom.html"; then
+  echo "ok: no document picker for one document"
+else
+  echo "FAILED: no document picker for one document (the select is not hidden)"
+  fails=$((fails + 1))
+fi
 
 run_chromium "$WORK/passage.html" --dump-dom "http://$ADDR/p/tese2021-2.2.1"
 check "passage page shows the passage" 'passage current' "$WORK/passage.html"
 check "passage page links a neighbour" 'rel="next"' "$WORK/passage.html"
 
-total=9
+total=10
 echo "browser: $((total - fails)) passed, $fails failed"
 if [[ $fails -gt 0 ]]; then
   echo "--- DOM ---" >&2
@@ -96,3 +104,5 @@ if [[ $fails -gt 0 ]]; then
   tail -n 20 "$WORK/chromium.err" >&2 || true
   exit 1
 fi
+
+bash tests/browser_library.sh "$BIN"

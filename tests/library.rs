@@ -282,3 +282,391 @@ fn dated_versions_are_folded_newest_first() {
             .any(|h| h.passage.id == format!("{}{suffix}", old.id))
     );
 }
+
+// ---- cite and context over the library ----
+
+/// The text of an article as the fixture file prints it (after its label).
+fn article_in_file(file: &str, label: &str) -> String {
+    let raw = std::fs::read_to_string(lib_dir().join(file)).expect("fixture file");
+    raw.lines()
+        .find_map(|l| l.strip_prefix(label))
+        .map(|rest| rest.trim().to_string())
+        .unwrap_or_else(|| panic!("no {label} in {file}"))
+}
+
+/// The characters `[start, end)` of a text.
+fn chars(text: &str, start: usize, end: usize) -> String {
+    text.chars().skip(start).take(end - start).collect()
+}
+
+#[test]
+fn cite_a_law_sentence_names_the_law_and_the_article() {
+    let law = doc("乡村振兴促进法", None);
+    let a6 = format!("{}-a6", law.id);
+    let article = article_in_file("经济法/乡村振兴促进法(2021-04-29).md", "第六条");
+    // Its first clause, as printed in the file.
+    let quote = article.split('，').next().expect("a clause").to_string();
+    assert!(quote.chars().count() > 10, "{quote}");
+    let r = zhengce::cite::cite(engine(), &quote).expect("cite");
+    assert!(r.exact, "{r:?}");
+    assert_eq!(r.total, 1);
+    let m = &r.matches[0];
+    assert_eq!(m.passage.id, a6);
+    assert_eq!(m.similarity, 1.0);
+    assert_eq!(m.quote, quote);
+    assert_eq!(chars(&m.passage.text, m.start, m.end), quote);
+    assert_eq!(m.spans.len(), 1);
+    assert_eq!(m.pages, None, "laws have no pages");
+    assert_eq!(
+        m.citation,
+        format!("“{quote}”（《{}》第六条）", law.title),
+        "the citation names the law and the article"
+    );
+    let v = serde_json::to_value(&r).expect("json");
+    assert!(v["matches"][0]["pages"].is_null());
+
+    // The whole article, with its punctuation dropped, is found as printed.
+    let bare: String = article.chars().filter(|c| !"，、。".contains(*c)).collect();
+    let r = zhengce::cite::cite(engine(), &bare).expect("cite");
+    assert!(r.exact);
+    assert_eq!(r.total, 1);
+    // The quote runs from its first to its last word character: no final 。.
+    let printed = article.trim_end_matches('。');
+    assert_eq!(r.matches[0].quote, printed);
+    assert_eq!(
+        r.matches[0].citation,
+        format!("“{printed}”（《{}》第六条）", law.title)
+    );
+
+    // A misquote is not exact, and its closest text is the article.
+    let wrong = format!("{}措施", quote.trim_end_matches("体系"));
+    assert_ne!(wrong, quote);
+    let r = zhengce::cite::cite(engine(), &wrong).expect("cite");
+    assert!(!r.exact);
+    assert_eq!(r.total, 0);
+    let best = &r.matches[0];
+    assert_eq!(best.passage.id, a6);
+    assert!(best.similarity > 0.5 && best.similarity < 1.0);
+    assert!(best.citation.ends_with("第六条）"), "{}", best.citation);
+}
+
+#[test]
+fn cite_words_in_two_documents_cites_each() {
+    let law = doc("乡村振兴促进法", None);
+    let policy = doc("县域商业体系", None);
+    // Both documents print these words; the policy text breaks the line inside them.
+    let r = zhengce::cite::cite(engine(), "坚持以工补农、以城带乡").expect("cite");
+    assert!(r.exact);
+    assert_eq!(r.total, 2, "{r:?}");
+    let mut docs: Vec<&str> = r.matches.iter().map(|m| m.passage.doc.as_str()).collect();
+    docs.sort_unstable();
+    let mut want = [law.id.as_str(), policy.id.as_str()];
+    want.sort_unstable();
+    assert_eq!(docs, want);
+    for m in &r.matches {
+        let d = if m.passage.doc == law.id { law } else { policy };
+        assert_eq!(m.quote, "坚持以工补农、以城带乡");
+        assert_eq!(m.pages, None);
+        assert_eq!(
+            m.citation,
+            format!("“{}”（{}）", m.quote, m.passage.citation),
+            "a quote within one passage is cited as the passage is"
+        );
+        assert!(m.citation.contains(&format!("《{}》", d.title)));
+    }
+}
+
+#[test]
+fn cite_the_line_broken_policy_text() {
+    let d = doc("县域商业体系", None);
+    // An item (2.) under a numbered paragraph (（三）) under a heading (二、).
+    let item = d
+        .passages
+        .iter()
+        .find(|p| p.text.starts_with("2.发展农村便利店"))
+        .expect("item 2");
+    let quote: String = item
+        .text
+        .split('。')
+        .nth(1)
+        .expect("a second sentence")
+        .to_string();
+    let r = zhengce::cite::cite(engine(), &quote).expect("cite");
+    assert!(r.exact, "{quote}");
+    assert_eq!(r.total, 1);
+    let m = &r.matches[0];
+    assert_eq!(m.passage.id, item.id);
+    assert_eq!(m.pages, None);
+    assert_eq!(m.citation, format!("“{quote}”（《{}》二（三）2）", d.title));
+    // Wrapped in the file ("…日用品、农资等\n商品…"): the quote across the line break is
+    // found, and printed as the passage prints it.
+    let raw = std::fs::read_to_string(lib_dir().join("政策/关于推进县域商业体系建设的意见.txt"))
+        .expect("fixture");
+    let wrapped = raw
+        .lines()
+        .position(|l| l.starts_with("2.发展农村便利店"))
+        .and_then(|i| {
+            let lines: Vec<&str> = raw.lines().collect();
+            Some(format!("{}\n{}", lines.get(i)?, lines.get(i + 1)?))
+        })
+        .expect("the item's two lines");
+    let r = zhengce::cite::cite(engine(), &wrapped).expect("cite");
+    assert!(r.exact);
+    assert_eq!(
+        r.matches[0].quote,
+        wrapped.replace('\n', "").trim_end_matches('。')
+    );
+    assert_eq!(r.matches[0].passage.id, item.id);
+}
+
+#[test]
+fn cite_each_document_as_its_passages_are_cited() {
+    // For a sentence inside one passage of a library document (laws and the policy text),
+    // the quote's citation is the passage's citation: same document title, same article or
+    // headings.
+    let mut checked = 0;
+    for d in &library().0 {
+        if d.id == "tese2021" {
+            continue;
+        }
+        for p in d.passages.iter().step_by(7) {
+            let sentence = p.text.split(['。', '；', '：']).next().unwrap_or("");
+            if sentence.chars().filter(|c| c.is_alphanumeric()).count() < 6 {
+                continue;
+            }
+            let r = zhengce::cite::cite(engine(), sentence).expect("cite");
+            assert!(r.exact, "{}: {sentence}", p.id);
+            if r.total > zhengce::cite::MAX_MATCHES {
+                continue;
+            }
+            let m = r
+                .matches
+                .iter()
+                .find(|m| m.passage.id == p.id)
+                .unwrap_or_else(|| panic!("{} not among the matches of {sentence}", p.id));
+            assert_eq!(m.pages, None, "{}", p.id);
+            assert_eq!(
+                m.citation,
+                format!("“{}”（{}）", m.quote, p.citation),
+                "{}",
+                p.id
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} passages checked");
+}
+
+#[test]
+fn cite_the_plan_in_the_library_keeps_its_pages() {
+    let plan = doc("特殊类型地区", None);
+    let r = zhengce::cite::cite(engine(), "促进边疆巩固的重点地区").expect("cite");
+    assert!(r.exact);
+    assert_eq!(r.total, 1);
+    let m = &r.matches[0];
+    assert_eq!(m.passage.doc, plan.id);
+    assert_eq!(m.pages, Some([2, 3]));
+    assert_eq!(
+        m.citation,
+        format!(
+            "“促进边疆巩固的重点地区”（《{}》第一章第一节，第2—3页）",
+            plan.title
+        )
+    );
+}
+
+/// Every passage of the library by id, as the engine returns them.
+fn indexed_passages() -> std::collections::HashMap<String, corpus::Passage> {
+    let e = engine();
+    let mut out = std::collections::HashMap::new();
+    for d in e.documents().iter() {
+        for p in e.passages_of(&d.id).expect("passages") {
+            out.insert(p.id.clone(), p);
+        }
+    }
+    out
+}
+
+/// The invariants of a context answer over the library.
+fn check_context(
+    res: &zhengce::context::ContextResult,
+    all: &std::collections::HashMap<String, corpus::Passage>,
+) {
+    assert!(res.used <= res.budget, "{} > {}", res.used, res.budget);
+    let docs = engine().documents();
+    let mut used = 0;
+    for (i, g) in res.groups.iter().enumerate() {
+        let ps: Vec<&corpus::Passage> = g.ids.iter().map(|id| &all[id]).collect();
+        assert!(!ps.is_empty() && !g.hit_ids.is_empty(), "{g:?}");
+        assert!(g.hit_ids.iter().all(|h| g.ids.contains(h)));
+        let d = docs
+            .iter()
+            .find(|d| d.id == ps[0].doc)
+            .expect("the group's document");
+        for w in ps.windows(2) {
+            assert_eq!(w[0].doc, w[1].doc, "a group spans documents: {:?}", g.ids);
+            assert_eq!(w[0].seq + 1, w[1].seq, "{:?}", g.ids);
+            // Neighbours stay in their part, chapter and section.
+            assert_eq!(w[0].part, w[1].part, "{:?}", g.ids);
+            assert_eq!(w[0].chapter, w[1].chapter, "{:?}", g.ids);
+            assert_eq!(w[0].section, w[1].section, "{:?}", g.ids);
+        }
+        assert!(
+            g.citation.starts_with(&format!("《{}》", d.title)),
+            "{}",
+            g.citation
+        );
+        if d.id == "tese2021" {
+            assert!(g.pages.is_some());
+        } else {
+            assert_eq!(g.pages, None, "{} has no pages", d.id);
+        }
+        let (first, last) = (ps[0], ps[ps.len() - 1]);
+        match (&first.article, &last.article) {
+            (Some(a), Some(b)) if a == b => {
+                assert_eq!(g.citation, format!("《{}》{a}", d.title));
+            }
+            (Some(a), Some(b)) => {
+                assert_eq!(g.citation, format!("《{}》{a}至{b}", d.title));
+            }
+            _ if d.id != "tese2021" => {
+                // Headings common to the group: a prefix of each passage's citation
+                // (but an article's, which names only the article).
+                for p in ps.iter().filter(|p| p.article.is_none()) {
+                    assert!(
+                        p.citation.starts_with(&g.citation),
+                        "{} vs {}",
+                        g.citation,
+                        p.citation
+                    );
+                }
+            }
+            _ => {}
+        }
+        if !g.truncated {
+            let joined: Vec<&str> = ps.iter().map(|p| p.text.as_str()).collect();
+            assert_eq!(g.text, joined.join("\n"));
+            used += ps.iter().map(|p| p.text.chars().count()).sum::<usize>();
+        } else {
+            used += g.text.chars().count();
+        }
+        assert!(
+            res.prompt
+                .contains(&format!("[{}] {}\n{}", i + 1, g.citation, g.text))
+        );
+    }
+    assert_eq!(used, res.used);
+}
+
+#[test]
+fn context_over_the_library() {
+    let all = indexed_passages();
+    let law = doc("乡村振兴促进法", None);
+    let policy = doc("县域商业体系", None);
+    let res = zhengce::context::context(engine(), "以工补农 以城带乡", 2000, 1).expect("context");
+    check_context(&res, &all);
+    // Both documents that print the words, each its own group.
+    let group_of = |id: &str| {
+        res.groups
+            .iter()
+            .find(|g| g.hit_ids.iter().any(|h| all[h].doc == id))
+            .unwrap_or_else(|| panic!("no group of {id}: {res:?}"))
+    };
+    let g = group_of(&law.id);
+    let a6 = format!("{}-a6", law.id);
+    assert!(g.hit_ids.contains(&a6), "{g:?}");
+    // With one neighbour each side: 第五条 to 第七条.
+    assert_eq!(g.ids.len(), 3, "{g:?}");
+    assert_eq!(
+        g.citation,
+        format!("《{}》第五条至第七条", law.title),
+        "a law's group is cited by its articles"
+    );
+    let p = group_of(&policy.id);
+    assert!(p.citation.starts_with(&format!("《{}》一", policy.title)));
+    // Without neighbours, the law's hit alone, cited by its article.
+    let res = zhengce::context::context(engine(), "以工补农 以城带乡", 2000, 0).expect("context");
+    check_context(&res, &all);
+    let g = res
+        .groups
+        .iter()
+        .find(|g| g.ids == [a6.clone()])
+        .expect("第六条 alone");
+    assert_eq!(g.citation, format!("《{}》第六条", law.title));
+}
+
+#[test]
+fn context_budget_and_windows_over_the_library() {
+    let all = indexed_passages();
+    for q in [
+        "农民丰收节",
+        "被告住所地 管辖",
+        "商贸中心",
+        "发展",
+        "历史文化 保护",
+    ] {
+        for (budget, k) in [(200, 0), (600, 2), (2000, 1), (5000, 5)] {
+            let res = zhengce::context::context(engine(), q, budget, k).expect("context");
+            assert!(!res.groups.is_empty(), "{q}");
+            check_context(&res, &all);
+            if k == 0 {
+                for g in &res.groups {
+                    assert_eq!(g.ids, g.hit_ids, "{q}: neighbors=0 adds no neighbour");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn context_takes_the_newest_version_of_a_law() {
+    let all = indexed_passages();
+    let new = doc("民事诉讼法", Some("2023-09-01"));
+    let old = doc("民事诉讼法", Some("2021-12-24"));
+    let res = zhengce::context::context(engine(), "被告住所地 管辖", 5000, 1).expect("context");
+    check_context(&res, &all);
+    assert!(!res.groups.is_empty());
+    for g in &res.groups {
+        for id in &g.ids {
+            assert_ne!(all[id].doc, old.id, "the old version's {id} in the context");
+        }
+    }
+    assert!(
+        res.groups
+            .iter()
+            .any(|g| all[&g.ids[0]].doc == new.id && g.citation.contains('条'))
+    );
+}
+
+#[test]
+fn policy_items_are_one_context_group_cited_by_their_paragraph() {
+    let all = indexed_passages();
+    let d = doc("县域商业体系", None);
+    let res = zhengce::context::context(engine(), "商贸中心", 2000, 2).expect("context");
+    check_context(&res, &all);
+    let g = res
+        .groups
+        .iter()
+        .find(|g| all[&g.ids[0]].doc == d.id)
+        .expect("a group of the policy text");
+    // （三） and its items 1. and 2. are one window, cited by （三）.
+    assert!(g.ids.len() >= 2, "{g:?}");
+    assert!(g.ids.iter().any(|id| all[id].item.is_some()));
+    assert_eq!(g.citation, format!("《{}》二（三）", d.title));
+}
+
+#[test]
+#[ignore = "known bug: over a library `total` (and `doc_facets`) count the passages of \
+            every version of a law while the hits fold them, so the last pages are empty"]
+fn every_counted_hit_can_be_paged_to_when_versions_fold() {
+    let mut req = SearchRequest::new("管辖");
+    req.limit = 100;
+    let res = engine().search(&req).expect("search");
+    assert!(
+        res.hits.iter().any(|h| !h.versions.is_empty()),
+        "versions fold"
+    );
+    assert!(res.total <= 100, "{}", res.total);
+    assert_eq!(res.hits.len(), res.total, "hits listed vs total");
+    assert_eq!(res.doc_facets.values().sum::<usize>(), res.hits.len());
+}

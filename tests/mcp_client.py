@@ -2,8 +2,11 @@
 """Tests `zhengce mcp` from the official MCP Python SDK (`pip install mcp`).
 
 Starts the server over stdio, then: initialize, tools/list, `search` for 以工代赈, `fetch`
-on its first id, `cite` of a cross-page quote and a bad call (isError). Exits non-zero on
-the first failed assertion.
+on its first id, `cite` of a cross-page quote and a bad call (isError). Then a second
+server over the fixture library (tests/fixtures/library: laws, a policy text and the
+plan): `search` finds a law's article, `fetch` returns it with its citation and no pages,
+`cite` of a sentence of the article is exact and names the law and the article. Exits
+non-zero on the first failed assertion.
 
 Usage: python3 tests/mcp_client.py [path/to/zhengce]   (default: target/debug/zhengce)
 Run from the repository root (the server finds ./corpus; the index is built in a
@@ -114,6 +117,99 @@ async def main(binary: str) -> None:
     print(f"mcp client: ok ({len(results)} results, first {first['id']})")
 
 
+LAW_TITLE = "中华人民共和国乡村振兴促进法"
+LAW_FILE = os.path.join("经济法", "乡村振兴促进法(2021-04-29).md")
+
+
+def article_text(library: str, label: str) -> str:
+    """The text of an article as the fixture file prints it, after its label."""
+    with open(os.path.join(library, LAW_FILE), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith(label):
+                return line[len(label):].strip()
+    raise AssertionError(f"no {label} in {LAW_FILE}")
+
+
+async def library_session(binary: str) -> None:
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    library = os.path.join(repo, "tests", "fixtures", "library")
+    article = article_text(library, "第六条")
+    # The article's first clause, as printed in the file.
+    quote = article.split("，")[0]
+    assert len(quote) > 10, quote
+    citation = f"《{LAW_TITLE}》第六条"
+    with tempfile.TemporaryDirectory() as tmp:
+        params = StdioServerParameters(
+            command=binary,
+            args=[
+                "--corpus",
+                library,
+                "--index",
+                os.path.join(tmp, "index"),
+                "mcp",
+                "--base-url",
+                "http://localhost:3000",
+            ],
+            env={"RUST_LOG": "warn"},
+        )
+        async with stdio_client(params) as (read, write):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+
+                # search: the law's article is among the results, cited by its article.
+                res = payload(await session.call_tool("search", {"query": "以工补农 以城带乡"}))
+                results = res["results"]
+                assert results, "search found nothing in the library"
+                law = [r for r in results if r["citation"] == citation]
+                assert len(law) == 1, results
+                hit = law[0]
+                assert hit["id"].endswith("-a6"), hit
+                assert "第六条" in hit["title"], hit
+                assert "以工补农" in hit["snippet"], hit
+                assert hit["url"] == f"http://localhost:3000/p/{hit['id']}", hit
+                # The policy text prints the same words: another document in the results.
+                others = [r for r in results if not r["citation"].startswith(f"《{LAW_TITLE}》")]
+                assert others, results
+
+                # fetch: the article in full, its citation, no pages.
+                doc = payload(await session.call_tool("fetch", {"id": hit["id"]}))
+                assert doc["id"] == hit["id"], doc
+                assert doc["title"] == hit["title"], doc
+                assert doc["text"].endswith(article), (doc["text"], article)
+                meta = doc["metadata"]
+                assert meta["citation"] == citation, meta
+                assert meta["pages"] is None, meta
+                assert meta["doc_title"] == LAW_TITLE, meta
+                assert hit["id"] == f"{meta['doc']}-a6", meta
+                assert meta["kind"] == "article", meta
+                assert meta["prev"] == f"{meta['doc']}-a5", meta
+                assert meta["next"] == f"{meta['doc']}-a7", meta
+
+                # cite: a sentence of the article is exact, cited by the law and article.
+                cited = payload(await session.call_tool("cite", {"text": quote}))
+                assert cited["exact"] is True, cited
+                assert cited["total"] == 1, cited
+                m = cited["matches"][0]
+                assert m["passage"]["id"] == hit["id"], m
+                assert m["quote"] == quote, m
+                assert m["pages"] is None, m
+                assert m["citation"] == f"“{quote}”（{citation}）", m
+                assert m["similarity"] == 1.0, m
+
+                # The plan in the library keeps its pages.
+                plan = payload(
+                    await session.call_tool("cite", {"text": "促进边疆巩固的重点地区"})
+                )
+                assert plan["exact"] is True, plan
+                assert plan["matches"][0]["pages"] == [2, 3], plan
+    print(f"mcp client (library): ok ({len(results)} results, {hit['id']})")
+
+
+async def run(binary: str) -> None:
+    await main(binary)
+    await library_session(binary)
+
+
 if __name__ == "__main__":
     exe = sys.argv[1] if len(sys.argv) > 1 else "target/debug/zhengce"
-    asyncio.run(main(os.path.abspath(exe)))
+    asyncio.run(run(os.path.abspath(exe)))

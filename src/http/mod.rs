@@ -8,7 +8,7 @@
 //! | --- | --- |
 //! | `GET /api/search?q=&limit=&offset=&chapter=&kind=` | [`SearchResponse`] (as `zhengce search --json`) |
 //! | `GET /api/passages/{id}` | [`PassageResponse`] (as `zhengce show --json`) |
-//! | `GET /api/toc` | [`TocResponse`] (as `zhengce toc --json`) |
+//! | `GET /api/toc?doc=` | [`TocResponse`] (as `zhengce toc [DOC] --json`) |
 //! | `GET /healthz` | [`Health`] |
 //! | `GET /api/openapi.json` | the OpenAPI 3.1 document, generated from this module |
 //! | `GET /` | the search page |
@@ -458,28 +458,58 @@ async fn passage(
     Ok(Json(res))
 }
 
-/// The outline of every document.
+/// The parameters of `/api/toc`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TocParams {
+    /// Only this document (its id, or words of its title), as `zhengce toc DOC`.
+    pub doc: Option<String>,
+}
+
+/// The outline of every document, or of the documents `doc` names.
 #[utoipa::path(
     get,
     path = "/api/toc",
     tag = "api",
+    params(TocParams),
     responses(
         (status = 200, description = "The outlines", body = TocResponse),
+        (status = 404, description = "No document has this id or these title words", body = ErrorBody),
         (status = 405, description = "A method other than GET or HEAD", body = ErrorBody)
     )
 )]
-async fn toc(State(st): State<AppState>) -> Json<TocResponse> {
+async fn toc(
+    State(st): State<AppState>,
+    ApiQuery(params): ApiQuery<TocParams>,
+) -> Result<Json<TocResponse>, ApiError> {
     let docs = st.engine.documents();
-    Json(TocResponse {
-        documents: docs
-            .iter()
+    let picked: Vec<&crate::index::DocInfo> = match params
+        .doc
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        Some(spec) => {
+            let found = crate::search::resolve_docs(&docs, spec);
+            if found.is_empty() {
+                return Err(ApiError::not_found(format!(
+                    "no document has the id or title words {spec:?}"
+                )));
+            }
+            found.into_iter().filter_map(|i| docs.get(i)).collect()
+        }
+        None => docs.iter().collect(),
+    };
+    Ok(Json(TocResponse {
+        documents: picked
+            .into_iter()
             .map(|d| TocDocument {
                 id: d.id.clone(),
                 title: d.title.clone(),
                 outline: d.outline.clone(),
             })
             .collect(),
-    })
+    }))
 }
 
 /// Whether the service is up, and what it serves.
