@@ -228,7 +228,9 @@ async fn search_filters_agree_with_the_facets() {
         assert!(total > 0, "{q}");
         let docs = counts(&all["doc_facets"]);
         let types = counts(&all["type_facets"]);
-        assert_eq!(docs.values().sum::<u64>(), total, "{q}: {docs:?}");
+        // Versions of one law fold into one hit: the documents' counts add up to at
+        // least the total; the types' (versions folded within a type) to the total.
+        assert!(docs.values().sum::<u64>() >= total, "{q}: {docs:?}");
         assert_eq!(types.values().sum::<u64>(), total, "{q}: {types:?}");
         // Each document's count is what the doc filter finds, and only in it.
         for (id, n) in &docs {

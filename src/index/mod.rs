@@ -27,6 +27,7 @@ use crate::corpus::{self, DocMeta, Document, Node, Skipped};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -98,12 +99,13 @@ pub struct DocInfo {
 impl DocInfo {
     /// The key shared by the dated versions of one law: title and subtitle.
     pub fn version_key(&self) -> String {
-        format!(
-            "{}\u{1f}{}",
-            self.title,
-            self.meta.subtitle.as_deref().unwrap_or("")
-        )
+        version_key(&self.title, &self.meta)
     }
+}
+
+/// The key shared by the dated versions of one law: title and subtitle.
+pub fn version_key(title: &str, meta: &DocMeta) -> String {
+    format!("{title}\u{1f}{}", meta.subtitle.as_deref().unwrap_or(""))
 }
 
 /// What a build reports as it goes: `(stage, done, total)`, stage `"parse"` or `"index"`.
@@ -332,8 +334,18 @@ pub fn build_with(
     let mut bytes = 0;
     let mut seq = 0u64;
     let total_passages: usize = docs.iter().map(|d| d.passages.len()).sum();
+    // Dated versions of one law share a key; a passage of one of them is counted once.
+    let mut versions: HashMap<String, usize> = HashMap::new();
+    for d in &docs {
+        *versions.entry(version_key(&d.title, &d.meta)).or_insert(0) += 1;
+    }
     for (docn, d) in docs.iter().enumerate() {
         let doc_type = d.meta.doc_type.as_deref().unwrap_or("");
+        let key = version_key(&d.title, &d.meta);
+        let versioned = versions
+            .get(&key)
+            .is_some_and(|&n| n > 1)
+            .then_some(key.as_str());
         let mut prev: Option<&corpus::Passage> = None;
         for p in &d.passages {
             // The first passage under its innermost heading opens it.
@@ -347,6 +359,7 @@ pub fn build_with(
                 opens,
                 docn as u64,
                 doc_type,
+                versioned,
             )?)?;
             seq += 1;
             if seq.is_multiple_of(4096) {

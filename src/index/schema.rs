@@ -49,6 +49,10 @@ pub struct Fields {
     pub doc_type: Field,
     /// The document's position in the index's document list (facets).
     pub docn: Field,
+    /// The passage's place among the dated versions of its law (0: the document has no
+    /// other version): equal for the same passage of every version, so that a search
+    /// counts it once.
+    pub fold: Field,
 }
 
 fn text_field(tokenizer: &str, positions: bool) -> TextOptions {
@@ -86,8 +90,21 @@ pub fn build_schema() -> (Schema, Fields) {
         json: b.add_text_field("json", STORED),
         doc_type: b.add_text_field("type", STRING),
         docn: b.add_u64_field("docn", INDEXED | FAST),
+        fold: b.add_u64_field("fold", FAST),
     };
     (b.build(), fields)
+}
+
+/// The `fold` value of passage `p` of a document whose versions share `versions`: a
+/// hash of the key and of the passage id after the document id (never 0).
+pub fn fold_key(versions: &str, p: &Passage) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let suffix = p.id.strip_prefix(p.doc.as_str()).unwrap_or(&p.id);
+    // SipHash with fixed keys: the same value in every build of the index.
+    let mut h = std::hash::DefaultHasher::new();
+    versions.hash(&mut h);
+    suffix.hash(&mut h);
+    h.finish() | 1
 }
 
 /// Folded word characters only: how whole titles are compared with whole queries.
@@ -125,10 +142,13 @@ impl Fields {
             json: f("json")?,
             doc_type: f("type")?,
             docn: f("docn")?,
+            fold: f("fold")?,
         })
     }
 
-    /// The tantivy document of a passage of the `docn`-th document, of kind `doc_type`.
+    /// The tantivy document of a passage of the `docn`-th document, of kind `doc_type`;
+    /// `versions` is the key shared by the dated versions of the document when it has
+    /// others (see [`fold_key`]).
     pub fn library_document(
         &self,
         p: &Passage,
@@ -136,10 +156,12 @@ impl Fields {
         opens_heading: bool,
         docn: u64,
         doc_type: &str,
+        versions: Option<&str>,
     ) -> Result<TantivyDocument> {
         let mut d = self.document(p, seq, opens_heading)?;
         d.add_text(self.doc_type, doc_type);
         d.add_u64(self.docn, docn);
+        d.add_u64(self.fold, versions.map_or(0, |k| fold_key(k, p)));
         for h in [&p.part, &p.item].into_iter().flatten() {
             d.add_text(self.titles, &h.title);
         }

@@ -4,7 +4,7 @@
 use super::{SearchRequest, Version};
 use crate::corpus::Passage;
 use crate::index::{DocInfo, OpenIndex};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Score, Term};
@@ -71,20 +71,42 @@ pub(super) fn doc_title(ix: &OpenIndex, id: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Per-document and per-type counts from per-position counts.
+/// The number of hits once versions fold: the passages of documents without versions,
+/// plus one per passage shared by versions (see [`crate::index::schema::fold_key`]).
+pub(super) fn folded_total(counts: &BTreeMap<(u64, u64), usize>) -> usize {
+    let mut keys = HashSet::new();
+    let mut total = 0;
+    for (&(_, fold), &c) in counts {
+        if fold == 0 {
+            total += c;
+        } else {
+            keys.insert(fold);
+        }
+    }
+    total + keys.len()
+}
+
+/// Per-document counts (what a search restricted to the document finds: one version, so
+/// nothing folds) and per-type counts (what a search restricted to the type finds: its
+/// versions folded), from the counts per (document position, fold key).
 pub(super) fn facets(
     ix: &OpenIndex,
-    counts: &BTreeMap<u64, usize>,
+    counts: &BTreeMap<(u64, u64), usize>,
 ) -> (BTreeMap<String, usize>, BTreeMap<String, usize>) {
     let mut by_doc = BTreeMap::new();
-    let mut by_type = BTreeMap::new();
-    for (&n, &c) in counts {
+    let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
+    let mut folded: HashSet<(&str, u64)> = HashSet::new();
+    for (&(n, fold), &c) in counts {
         let Some(d) = usize::try_from(n).ok().and_then(|n| ix.docs.get(n)) else {
             continue;
         };
         *by_doc.entry(d.id.clone()).or_insert(0) += c;
-        let t = d.meta.doc_type.clone().unwrap_or_default();
-        *by_type.entry(t).or_insert(0) += c;
+        let t = d.meta.doc_type.as_deref().unwrap_or_default();
+        if fold == 0 {
+            *by_type.entry(t.to_string()).or_insert(0) += c;
+        } else if folded.insert((t, fold)) {
+            *by_type.entry(t.to_string()).or_insert(0) += 1;
+        }
     }
     (by_doc, by_type)
 }

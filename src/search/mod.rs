@@ -240,50 +240,61 @@ impl Engine {
         library::filters(&ix, req, &mut filters);
         // One pass collects the count, the hits and the facets; a second pass runs only
         // when nothing matched every word. Over a library, more than a page is fetched:
-        // versions of one law fold into one hit.
-        let fetch = if ix.docs.len() > 1 {
-            (req.offset + req.limit) * 3 + 10
-        } else {
-            req.offset + req.limit
-        };
-        let collector = (
-            Count,
-            TopDocs::with_limit(fetch).order_by_score(),
-            (FieldCounts("chapter"), FieldCounts("docn")),
-        );
-        let q = plan.build(&f, true, &filters);
-        let (mut total, mut top, (mut counts, mut dcounts)) = searcher.search(&*q, &collector)?;
-        let mut partial = false;
-        if total == 0 && plan.can_relax() {
-            let q = plan.build(&f, false, &filters);
-            (total, top, (counts, dcounts)) = searcher.search(&*q, &collector)?;
-            partial = total > 0;
-        }
-        let facets = counts
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
-        let mut hits = Vec::new();
-        if req.offset < top.len() {
+        // versions of one law fold into one hit (and are counted once); when folding
+        // leaves the page short, the fetch grows.
+        let library = ix.docs.len() > 1;
+        let want = req.offset + req.limit;
+        let mut fetch = if library { want * 3 + 10 } else { want };
+        let mut strict = true;
+        let (total, partial, facets, dcounts, folded) = loop {
+            let collector = (
+                Count,
+                TopDocs::with_limit(fetch).order_by_score(),
+                (FieldCounts("chapter"), DocFoldCounts),
+            );
+            let q = plan.build(&f, strict, &filters);
+            let (total, top, (counts, dcounts)) = searcher.search(&*q, &collector)?;
+            if total == 0 && strict && plan.can_relax() {
+                strict = false;
+                continue;
+            }
+            let total = if library {
+                library::folded_total(&dcounts)
+            } else {
+                total
+            };
+            let complete = top.len() < fetch;
             let mut scored = Vec::with_capacity(top.len());
-            for (score, addr) in top {
-                scored.push((score, load_passage(&searcher, &f, addr)?));
+            if req.offset < top.len() {
+                for (score, addr) in top {
+                    scored.push((score, load_passage(&searcher, &f, addr)?));
+                }
             }
             scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.seq.cmp(&b.1.seq)));
             let folded = library::fold_versions(&ix, scored);
-            let terms = plan.highlight_terms();
-            for (score, p, versions) in folded.into_iter().skip(req.offset).take(req.limit) {
-                let s = snippet::make(&p.text, &terms);
-                hits.push(Hit {
-                    path: p.section_path(),
-                    doc_title: library::doc_title(&ix, &p.doc),
-                    passage: p,
-                    score,
-                    snippet: s.html,
-                    highlights: s.highlights,
-                    versions,
-                });
+            if folded.len() >= want || complete || fetch >= 50_000 {
+                let facets: BTreeMap<String, usize> = counts
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v))
+                    .collect();
+                break (total, !strict, facets, dcounts, folded);
             }
+            fetch = (fetch * 4).min(50_000);
+        };
+        let partial = partial && total > 0;
+        let terms = plan.highlight_terms();
+        let mut hits = Vec::new();
+        for (score, p, versions) in folded.into_iter().skip(req.offset).take(req.limit) {
+            let s = snippet::make(&p.text, &terms);
+            hits.push(Hit {
+                path: p.section_path(),
+                doc_title: library::doc_title(&ix, &p.doc),
+                passage: p,
+                score,
+                snippet: s.html,
+                highlights: s.highlights,
+                versions,
+            });
         }
         let (doc_facets, type_facets) = library::facets(&ix, &dcounts);
         Ok(SearchResponse {
@@ -644,6 +655,65 @@ fn gram_phrase(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
         _ => Box::new(PhraseQuery::new(
             g.iter().map(|s| Term::from_field_text(field, s)).collect(),
         )),
+    }
+}
+
+/// Counts matching passages per document (`docn`) and place among versions (`fold`;
+/// 0 for a document without versions, whose passages are counted under one entry).
+pub(crate) struct DocFoldCounts;
+
+pub(crate) struct DocFoldSegmentCounts {
+    docn: tantivy::columnar::Column<u64>,
+    fold: tantivy::columnar::Column<u64>,
+    counts: BTreeMap<(u64, u64), usize>,
+}
+
+impl Collector for DocFoldCounts {
+    type Fruit = BTreeMap<(u64, u64), usize>;
+    type Child = DocFoldSegmentCounts;
+
+    fn for_segment(
+        &self,
+        _segment_local_id: u32,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<DocFoldSegmentCounts> {
+        Ok(DocFoldSegmentCounts {
+            docn: segment.fast_fields().u64("docn")?,
+            fold: segment.fast_fields().u64("fold")?,
+            counts: BTreeMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<BTreeMap<(u64, u64), usize>>,
+    ) -> tantivy::Result<BTreeMap<(u64, u64), usize>> {
+        let mut out = BTreeMap::new();
+        for f in fruits {
+            for (k, v) in f {
+                *out.entry(k).or_insert(0) += v;
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for DocFoldSegmentCounts {
+    type Fruit = BTreeMap<(u64, u64), usize>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(d) = self.docn.first(doc) {
+            let f = self.fold.first(doc).unwrap_or(0);
+            *self.counts.entry((d, f)).or_insert(0) += 1;
+        }
+    }
+
+    fn harvest(self) -> BTreeMap<(u64, u64), usize> {
+        self.counts
     }
 }
 
