@@ -28,7 +28,10 @@ fi
 
 # Build every target first (one cargo run), so that the time limit is spent fuzzing.
 echo "== building ${TARGETS[*]} (sanitizer: $SANITIZER)" >&2
-"${FUZZ[@]}" build -O -s "$SANITIZER"
+# FUZZ_TARGET_DIR: a build directory to reuse (e.g. another checkout's fuzz/target).
+TDIR=()
+[ -n "${FUZZ_TARGET_DIR:-}" ] && TDIR=(--target-dir "$FUZZ_TARGET_DIR")
+"${FUZZ[@]}" build -O -s "$SANITIZER" "${TDIR[@]}"
 
 declare -A SEEDS=([fuzz_query_parse]=query [fuzz_plan_parse]=plan [fuzz_snippet]=snippet [fuzz_library_parse]=library)
 declare -A MAXLEN=([fuzz_query_parse]=2048 [fuzz_plan_parse]=65536 [fuzz_snippet]=4096 [fuzz_library_parse]=32768)
@@ -39,7 +42,7 @@ for t in "${TARGETS[@]}"; do
   cp -n fuzz/seeds/"${SEEDS[$t]}"/* "$corpus"/ 2>/dev/null || true
   [ "$t" = fuzz_plan_parse ] && cp -n corpus/*.txt "$corpus"/ 2>/dev/null || true
   echo "== $t for ${SECS}s" >&2
-  if ! "${FUZZ[@]}" run -O -s "$SANITIZER" "$t" "$corpus" -- -max_total_time="$SECS" \
+  if ! "${FUZZ[@]}" run -O -s "$SANITIZER" "${TDIR[@]}" "$t" "$corpus" -- -max_total_time="$SECS" \
       -max_len="${MAXLEN[$t]}" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
       2>"fuzz/$t.log"; then
     echo "fuzz.sh: $t FAILED; see fuzz/$t.log and fuzz/artifacts/$t/" >&2
