@@ -1,5 +1,6 @@
-//! Analysis throughput (MB/s of the plan's text): the word tokenizer (jieba precise cut
-//! over folded text) and the gram tokenizer (unigrams + bigrams). Each iteration checks
+//! Analysis throughput (MB/s of the plan's text): jieba-rs's precise cut alone (the floor
+//! of word segmentation), the word tokenizer (fold + cut + offsets) and the gram tokenizer
+//! (bigrams). Each iteration checks
 //! the token count, so a broken tokenizer cannot be measured as a fast one.
 //!
 //! Run: `cargo bench --bench analysis`
@@ -36,19 +37,40 @@ fn analysis(c: &mut Criterion) {
         .count();
     assert!(n_words > 5_000, "{n_words} words");
     assert_eq!(
-        n_grams,
-        2 * word_chars - 1,
-        "grams: a unigram and a bigram per char"
+        n_grams, word_chars,
+        "grams: a bigram per char, a unigram for the last"
     );
     assert!(n_parts > 100, "{n_parts} parts");
 
+    let jieba = jieba_rs::Jieba::with_dict(&mut std::io::BufReader::new(
+        include_str!("../data/jieba-dict.txt").as_bytes(),
+    ))
+    .expect("jieba dictionary");
+    let folded = zhengce::analysis::fold(PLAN);
+    let n_cut = jieba.cut(&folded, false).len();
+    assert!(n_cut > n_words, "{n_cut} tokens with punctuation");
+
     let mut g = c.benchmark_group("analysis");
     g.throughput(Throughput::Bytes(PLAN.len() as u64));
+    g.bench_function("jieba_cut", |b| {
+        b.iter(|| assert_eq!(jieba.cut(black_box(&folded), false).len(), n_cut))
+    });
+    // The tokenizers keep the last text's words (the words and parts fields of a passage
+    // segment the same text): alternate two texts so that every iteration segments.
+    let other = format!("{PLAN}。");
+    let texts = [PLAN, other.as_str()];
+    let mut i = 0;
     g.bench_function("words", |b| {
-        b.iter(|| assert_eq!(count(&mut words, black_box(PLAN)), n_words))
+        b.iter(|| {
+            i += 1;
+            assert_eq!(count(&mut words, black_box(texts[i % 2])), n_words)
+        })
     });
     g.bench_function("parts", |b| {
-        b.iter(|| assert_eq!(count(&mut parts, black_box(PLAN)), n_parts))
+        b.iter(|| {
+            i += 1;
+            assert_eq!(count(&mut parts, black_box(texts[i % 2])), n_parts)
+        })
     });
     g.bench_function("grams", |b| {
         b.iter(|| assert_eq!(count(&mut grams, black_box(PLAN)), n_grams))

@@ -2,6 +2,22 @@
 //! folded text point at the same characters of the original.
 
 use super::t2s_table::T2S;
+use std::sync::LazyLock;
+
+/// One bit per code point from U+3400: set for the characters of [`T2S`]. Code points past
+/// its end are looked up in [`T2S`].
+static TRADITIONAL: LazyLock<Vec<u64>> = LazyLock::new(|| {
+    let last = T2S.last().map_or(0x3400, |p| p.0 as u32).max(0x3400);
+    let mut bits = vec![0u64; ((last - 0x3400) / 64 + 1) as usize];
+    for &(t, _) in T2S {
+        if let Some(i) = (t as u32).checked_sub(0x3400)
+            && let Some(w) = bits.get_mut((i / 64) as usize)
+        {
+            *w |= 1 << (i % 64);
+        }
+    }
+    bits
+});
 
 /// Folds `text` for matching: full-width ASCII → half-width, the ideographic space → a
 /// space, ASCII upper case → lower case, traditional → simplified Chinese.
@@ -22,7 +38,15 @@ pub fn fold(text: &str) -> String {
 /// generated from the `fast2s` converter by `examples/gen_t2s.rs`).
 pub fn fold_char(c: char) -> char {
     let c = fold_width(c);
-    if (c as u32) < 0x3400 {
+    let u = c as u32;
+    if u < 0x3400 {
+        return c;
+    }
+    // Most ideographs have no traditional form to fold: a bit per code point of the
+    // table's range says which to look up.
+    if let Some(word) = TRADITIONAL.get(((u - 0x3400) / 64) as usize)
+        && word & (1 << ((u - 0x3400) % 64)) == 0
+    {
         return c;
     }
     match T2S.binary_search_by_key(&c, |p| p.0) {
@@ -83,6 +107,18 @@ mod tests {
         assert!(T2S.windows(2).all(|w| w[0].0 < w[1].0));
         assert_eq!(fold_char('賑'), '赈');
         assert_eq!(fold_char('赈'), '赈');
+    }
+
+    #[test]
+    fn bitmap_agrees_with_the_table() {
+        for u in 0x3400..0x3_0000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let w = fold_width(c);
+            let by_table = T2S
+                .binary_search_by_key(&w, |p| p.0)
+                .map_or(w, |i| T2S[i].1);
+            assert_eq!(fold_char(c), by_table, "U+{u:X}");
+        }
     }
 
     #[test]
