@@ -27,12 +27,14 @@
 //!   and last shared bigram). `similarity` is that coefficient, in `0..=1` (exact matches
 //!   have `1.0`).
 //!
+//! [`cite_filtered`] looks only in the documents a [`DocFilter`] lets through (`doc`, `type`).
+//!
 //! The scan is linear in the corpus size. The normalized documents are prepared once per
 //! index generation and kept in memory (a reloaded index is prepared anew).
 
 use crate::analysis::{fold, is_word_char};
 use crate::corpus::{Passage, PassageKind, format_pages};
-use crate::{Engine, Error, Result};
+use crate::{DocFilter, Engine, Error, Result};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -97,6 +99,16 @@ pub struct Span {
 /// Errors: [`Error::BadRequest`] when the text is empty, longer than [`MAX_CITE_CHARS`]
 /// characters or has no word character.
 pub fn cite(engine: &Engine, text: &str) -> Result<CiteResult> {
+    cite_filtered(engine, text, &DocFilter::default())
+}
+
+/// Finds where `text` stands in the documents `filter` lets through (see [`DocFilter`]):
+/// exact matches and closest stretches are looked for only there. A filter that names no
+/// document gives `exact: false` and no match, as a search with an unknown `doc` gives no
+/// hit.
+///
+/// Errors: as [`cite`].
+pub fn cite_filtered(engine: &Engine, text: &str, filter: &DocFilter) -> Result<CiteResult> {
     let n = text.chars().count();
     if text.trim().is_empty() {
         return Err(Error::BadRequest("the text to cite is empty".into()));
@@ -112,7 +124,12 @@ pub fn cite(engine: &Engine, text: &str) -> Result<CiteResult> {
             "the text to cite has no letters, digits or characters to match".into(),
         ));
     }
-    let docs = load_docs(engine)?;
+    let all = load_docs(engine)?;
+    let wanted = filter.doc_ids(&engine.documents());
+    let docs: Vec<&DocText> = all
+        .iter()
+        .filter(|d| wanted.as_ref().is_none_or(|w| w.contains(&d.id)))
+        .collect();
 
     // Exact occurrences.
     let needle_str: String = needle.iter().collect();
@@ -176,6 +193,7 @@ pub fn normalize(text: &str) -> Vec<char> {
 
 /// A document prepared for matching.
 struct DocText {
+    id: String,
     title: String,
     page_starts: Vec<(usize, u32)>,
     passages: Vec<Passage>,
@@ -242,6 +260,7 @@ fn prepare(engine: &Engine) -> Result<Vec<DocText>> {
             }
         }
         out.push(DocText {
+            id: info.id.clone(),
             title: info.title.clone(),
             page_starts: info.page_starts.clone(),
             passages,

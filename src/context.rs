@@ -3,7 +3,8 @@
 //!
 //! # What is returned
 //!
-//! 1. The query is searched ([`Engine::search`], the best [`MAX_HITS`] passages).
+//! 1. The query is searched ([`Engine::search`], the best [`MAX_HITS`] passages; with
+//!    [`context_filtered`], only in the documents its [`DocFilter`] lets through).
 //! 2. Hits are taken best first while their text fits the budget (a hit that does not fit
 //!    is skipped and the next one tried). If the best hit alone exceeds the budget, it is
 //!    cut at the last sentence end (`。！？；`) that fits (or at the budget when no sentence
@@ -26,7 +27,7 @@
 use crate::cite::{group_labels, place};
 use crate::corpus::{Passage, format_pages};
 use crate::search::SearchRequest;
-use crate::{Engine, Error, Result};
+use crate::{DocFilter, Engine, Error, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -109,12 +110,28 @@ pub fn validate(budget: usize, neighbors: usize) -> Result<()> {
 /// Errors: [`Error::BadRequest`] for a budget outside `200..=20000` or more than 5
 /// neighbours; the errors of [`Engine::search`] for a bad query.
 pub fn context(engine: &Engine, q: &str, budget: usize, neighbors: usize) -> Result<ContextResult> {
+    context_filtered(engine, q, budget, neighbors, &DocFilter::default())
+}
+
+/// As [`context`], from the documents `filter` lets through only (see [`DocFilter`]): the
+/// hits are searched with the same `doc` and `type` filters as a search, and neighbours
+/// stay in their hit's document. A filter that names no document gives no group.
+///
+/// Errors: as [`context`].
+pub fn context_filtered(
+    engine: &Engine,
+    q: &str,
+    budget: usize,
+    neighbors: usize,
+    filter: &DocFilter,
+) -> Result<ContextResult> {
     validate(budget, neighbors)?;
     if q.trim().is_empty() {
         return Err(Error::BadRequest("the query is empty".into()));
     }
     let mut req = SearchRequest::new(q);
     req.limit = MAX_HITS;
+    filter.apply(&mut req);
     let res = engine.search(&req)?;
     let docs = engine.documents();
     // Global position of each document's first passage, and its index.

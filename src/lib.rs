@@ -10,6 +10,7 @@
 //! - [`http`]: the HTTP API, its OpenAPI document and the search page (axum).
 //! - [`cite`]: quote verification (where a quoted text stands, its pages, a citation).
 //! - [`context`]: the best passages for a question with neighbours and sources, in a budget.
+//! - [`filter`]: the `doc` and `type` filters of search, cite and context ([`DocFilter`]).
 //! - [`mcp`]: an MCP server over stdio (tools `search`, `fetch`, `cite`).
 //!
 //! ```no_run
@@ -27,12 +28,14 @@ pub mod cite;
 pub mod context;
 pub mod corpus;
 mod error;
+pub mod filter;
 pub mod http;
 pub mod index;
 pub mod mcp;
 pub mod search;
 
 pub use error::{Error, Result};
+pub use filter::DocFilter;
 pub use search::{Engine, SearchRequest, SearchResponse};
 
 use std::path::{Path, PathBuf};

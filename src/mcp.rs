@@ -3,13 +3,16 @@
 //!
 //! # Tools
 //!
-//! - `search` `{query}` → `{"results": [{"id", "title", "url", "snippet", "citation"}]}`:
-//!   the best 10 passages; `title` is the passage's section path, `url` its page on the
-//!   HTTP service (`{base_url}/p/{id}`), `snippet` plain text.
+//! - `search` `{query, doc?, type?}` → `{"results": [{"id", "title", "url", "snippet",
+//!   "citation", "doc", "doc_title"}]}`: the best 10 passages of the library (only in the
+//!   documents `doc` and `type` name, as [`DocFilter`] filters); `title` is the passage's
+//!   section path, `url` its page on the HTTP service (`{base_url}/p/{id}`), `snippet`
+//!   plain text.
 //! - `fetch` `{id}` → `{"id", "title", "text", "url", "metadata"}`, `metadata` holding the
 //!   citation, pages, document id and title, kind, lead, and the previous and next
 //!   passage ids.
-//! - `cite` `{text}` → the [`CiteResult`](crate::cite::CiteResult) of the quote.
+//! - `cite` `{text, doc?, type?}` → the [`CiteResult`](crate::cite::CiteResult) of the
+//!   quote (only in the documents `doc` and `type` name).
 //!
 //! `search` and `fetch` follow the shapes ChatGPT connectors expect. Every result carries
 //! the JSON both as a text content item and as `structuredContent`. Bad input (an empty or
@@ -19,7 +22,7 @@
 //! stderr.
 
 use crate::search::SearchRequest;
-use crate::{Engine, Error, Result};
+use crate::{DocFilter, Engine, Error, Result};
 use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{CallToolResult, ContentBlock, Implementation, ServerCapabilities, ServerConfig};
@@ -37,6 +40,14 @@ pub const SEARCH_RESULTS: usize = 10;
 pub struct SearchArgs {
     /// The query: Chinese words, "exact phrases", -excluded words, or a question.
     pub query: String,
+    /// Only this document: its id (from a result's metadata) or words of its title
+    /// (e.g. `民事诉讼法`).
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// Only documents of this type: 法律, 行政法规, 司法解释, 部门规章, 地方性法规, 意见,
+    /// 规划, …
+    #[serde(default, rename = "type")]
+    pub doc_type: Option<String>,
 }
 
 /// Arguments of `fetch`.
@@ -52,6 +63,13 @@ pub struct CiteArgs {
     /// The quoted text (at most 5,000 characters; punctuation, spacing, width and script
     /// may differ from the source).
     pub text: String,
+    /// Only in this document: its id or words of its title (e.g. `民事诉讼法`).
+    #[serde(default)]
+    pub doc: Option<String>,
+    /// Only in documents of this type: 法律, 行政法规, 司法解释, 部门规章, 地方性法规,
+    /// 意见, 规划, …
+    #[serde(default, rename = "type")]
+    pub doc_type: Option<String>,
 }
 
 /// The MCP server: the engine and the base URL of passage links.
@@ -83,13 +101,14 @@ impl McpServer {
 
     /// The `search` tool.
     #[tool(
-        description = "Search the Chinese policy documents (passages of the plan). Returns the best passages with id, title (section path), url, a plain-text snippet and a citation. Use fetch with an id for the full text."
+        description = "Search a library of Chinese laws, regulations and policy documents (law articles, policy paragraphs, plan passages). Optional doc (a document id or title words) and type (法律, 地方性法规, 意见, 规划, …) restrict the search. Returns the best passages with id, title (section path), url, a plain-text snippet, a citation and the document. Use fetch with an id for the full text."
     )]
     pub async fn search(
         &self,
         Parameters(args): Parameters<SearchArgs>,
     ) -> std::result::Result<CallToolResult, ErrorData> {
-        Ok(reply(self.search_json(&args.query)))
+        let filter = DocFilter::new(args.doc, args.doc_type);
+        Ok(reply(self.search_filtered_json(&args.query, &filter)))
     }
 
     /// The `fetch` tool.
@@ -105,13 +124,14 @@ impl McpServer {
 
     /// The `cite` tool.
     #[tool(
-        description = "Verify a quote: finds where the text stands (tolerant of punctuation, spacing, full-width and traditional characters), the quote's own pages and a ready citation. exact=false lists the closest passages with a similarity in 0..1."
+        description = "Verify a quote against the library: finds which documents and passages print the text (tolerant of punctuation, spacing, full-width and traditional characters), the quote's own pages when the document has pages, and a ready citation (a law's article, a policy text's paragraph). Optional doc (a document id or title words) and type restrict where to look. exact=false lists the closest passages with a similarity in 0..1."
     )]
     pub async fn cite(
         &self,
         Parameters(args): Parameters<CiteArgs>,
     ) -> std::result::Result<CallToolResult, ErrorData> {
-        let res = crate::cite::cite(&self.engine, &args.text)
+        let filter = DocFilter::new(args.doc, args.doc_type);
+        let res = crate::cite::cite_filtered(&self.engine, &args.text, &filter)
             .and_then(|r| serde_json::to_value(r).map_err(Error::from));
         Ok(reply(res))
     }
@@ -124,11 +144,17 @@ impl McpServer {
 
     /// The `search` result as JSON.
     pub fn search_json(&self, query: &str) -> Result<Value> {
+        self.search_filtered_json(query, &DocFilter::default())
+    }
+
+    /// The `search` result as JSON, in the documents `filter` lets through.
+    pub fn search_filtered_json(&self, query: &str, filter: &DocFilter) -> Result<Value> {
         if query.trim().is_empty() {
             return Err(Error::BadRequest("the query is empty".into()));
         }
         let mut req = SearchRequest::new(query);
         req.limit = SEARCH_RESULTS;
+        filter.apply(&mut req);
         let res = self.engine.search(&req)?;
         let results: Vec<Value> = res
             .hits
@@ -140,6 +166,8 @@ impl McpServer {
                     "url": self.url(&h.passage.id),
                     "snippet": plain(&h.snippet),
                     "citation": h.passage.citation,
+                    "doc": h.passage.doc,
+                    "doc_title": h.doc_title,
                 })
             })
             .collect();
@@ -181,7 +209,7 @@ impl ServerHandler for McpServer {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(Implementation::new("zhengce", env!("CARGO_PKG_VERSION")))
             .with_instructions(
-                "Search Chinese policy documents (search), read passages (fetch) and verify quotes with their pages and citations (cite).",
+                "A library of Chinese laws, regulations and policy documents: search passages (search, optionally in one document or type), read them (fetch) and verify quotes with their citations and pages (cite).",
             )
     }
 }

@@ -339,7 +339,8 @@
       docs.forEach(function (d) {
         var o = document.createElement('option');
         o.value = d.id;
-        o.textContent = d.title;
+        // Dated versions of one law share a title: the date tells them apart.
+        o.textContent = d.date ? d.title + '（' + d.date + '）' : d.title;
         if (d.id === state.doc) o.selected = true;
         docSelect.appendChild(o);
       });

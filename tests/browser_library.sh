@@ -70,6 +70,8 @@ curl -fsS "http://$ADDR/api/toc" >"$WORK/toc.json"
 NDOCS=$(json 'len(v["documents"])' <"$WORK/toc.json")
 LAW_ID=$(json '[d["id"] for d in v["documents"] if "乡村振兴促进法" in d["title"]][0]' <"$WORK/toc.json")
 LAW_TITLE=$(json '[d["title"] for d in v["documents"] if "乡村振兴促进法" in d["title"]][0]' <"$WORK/toc.json")
+# The picker's label of the law: its title, and its date when the list gives one.
+LAW_LABEL=$(json '[d["title"] + ("（" + d["date"] + "）" if d.get("date") else "") for d in v["documents"] if "乡村振兴促进法" in d["title"]][0]' <"$WORK/toc.json")
 
 fails=0
 total=0
@@ -91,8 +93,9 @@ run_chromium() { # out file, extra args...
 }
 
 # Facts about a dumped page, one per line: `picker hidden|shown`, `options N`,
-# `option ID`, `hits N`, `hit-doc ID` (the document id of each hit's passage link, from
-# the TOC's document ids), `status TEXT`, `facets hidden|shown`, `facet NAME`.
+# `option ID`, `label TEXT` (each option's label), `hits N`, `hit-doc ID` (the document
+# id of each hit's passage link, from the TOC's document ids), `status TEXT`,
+# `facets hidden|shown`, `facet NAME`.
 facts() { # dom file
   python3 - "$1" "$WORK/toc.json" <<'EOF'
 import json, re, sys
@@ -107,6 +110,8 @@ if m:
     print("options", len(opts))
     for o in opts:
         print("option", o)
+    for label in re.findall(r'<option[^>]*>([^<]*)</option>', m.group(1)):
+        print("label", label)
 else:
     print("picker missing")
 r = re.search(r'<ol id="results">(.*?)</ol>', dom, re.S)
@@ -134,7 +139,16 @@ check "the document picker is shown over a library" grep -qx 'picker shown' "$WO
 check "the picker offers all $NDOCS documents and 全部文件" \
   grep -qx "options $((NDOCS + 1))" "$WORK/all.facts"
 check "the picker offers the law by its id" grep -qx "option $LAW_ID" "$WORK/all.facts"
-check "the picker shows document titles" grep -qF ">$LAW_TITLE</option>" "$WORK/all.html"
+check "the picker shows document titles (with their date)" grep -qF ">$LAW_LABEL</option>" "$WORK/all.html"
+# Dated versions of one law share a title; their options are told apart by the date.
+dup_labels=$(sed -n 's/^label //p' "$WORK/all.facts" | sort | uniq -d)
+check "no two options have the same label (${dup_labels:-none repeated})" test -z "$dup_labels"
+nversions=0
+for label in $(json "' '.join(d['title'] + '（' + d['date'] + '）' for d in v['documents'] if '民事诉讼法' in d['title'] and d.get('date'))" <"$WORK/toc.json"); do
+  nversions=$((nversions + 1))
+  check "the picker offers $label" grep -qxF "label $label" "$WORK/all.facts"
+done
+check "both dated versions of 民事诉讼法 are in the list ($nversions)" test "$nversions" -eq 2
 ndocs_hit=$(grep '^hit-doc ' "$WORK/all.facts" | sort -u | wc -l)
 check "an unrestricted search shows hits of more than one document ($ndocs_hit)" \
   test "$ndocs_hit" -gt 1

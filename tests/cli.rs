@@ -158,3 +158,116 @@ fn rebuilds_when_the_corpus_changes() {
         "nothing of the user's is deleted"
     );
 }
+
+/// Runs the binary over the fixture library (laws, a policy text, the plan).
+fn zhengce_library(index: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_zhengce"))
+        .args(args)
+        .env(
+            "ZHENGCE_CORPUS",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/library"),
+        )
+        .env("ZHENGCE_INDEX", index)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run zhengce")
+}
+
+fn json_of(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {} / {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn cite_and_context_take_doc_and_type() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let index = dir.path().join("index");
+    // Printed in the law and in the policy text.
+    let quote = "坚持以工补农、以城带乡";
+    let all = zhengce_library(&index, &["cite", quote, "--json"]);
+    assert_eq!(all.status.code(), Some(0));
+    assert_eq!(json_of(&all)["total"], 2);
+    let policy = zhengce_library(&index, &["cite", quote, "--doc", "县域商业体系", "--json"]);
+    assert_eq!(policy.status.code(), Some(0));
+    let v = json_of(&policy);
+    assert_eq!(v["total"], 1, "{v}");
+    let cited = v["matches"][0]["citation"].as_str().expect("citation");
+    assert!(cited.contains("县域商业体系"), "{cited}");
+    let law = zhengce_library(&index, &["cite", quote, "--type", "法律", "--json"]);
+    let v = json_of(&law);
+    assert_eq!(v["total"], 1, "{v}");
+    assert!(
+        v["matches"][0]["citation"]
+            .as_str()
+            .is_some_and(|c| c.contains("乡村振兴促进法") && c.ends_with("第六条）")),
+        "{v}"
+    );
+    // An unknown document: nothing found (exit 1, as a search finds nothing), said on stderr.
+    let none = zhengce_library(&index, &["cite", quote, "--doc", "没有这部法"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&none.stderr).contains("no document matches --doc"),
+        "{}",
+        String::from_utf8_lossy(&none.stderr)
+    );
+    assert!(String::from_utf8_lossy(&none.stdout).contains("nothing close"));
+
+    let ctx = zhengce_library(
+        &index,
+        &[
+            "context",
+            "以工补农",
+            "以城带乡",
+            "--doc",
+            "县域商业体系",
+            "--json",
+        ],
+    );
+    assert_eq!(ctx.status.code(), Some(0));
+    let v = json_of(&ctx);
+    let groups = v["groups"].as_array().expect("groups");
+    assert!(!groups.is_empty(), "{v}");
+    for g in groups {
+        assert!(
+            g["citation"]
+                .as_str()
+                .is_some_and(|c| c.contains("县域商业体系")),
+            "{g}"
+        );
+    }
+    let none = zhengce_library(&index, &["context", "以工补农", "--type", "命令"]);
+    assert_eq!(none.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("no document matches --type"));
+    // Bad input is still exit 2 with a filter.
+    let bad = zhengce_library(
+        &index,
+        &[
+            "context",
+            "以工补农",
+            "--budget",
+            "5",
+            "--doc",
+            "县域商业体系",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn toc_json_gives_each_document_its_date_and_type() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let index = dir.path().join("index");
+    let out = zhengce_library(&index, &["toc", "民事诉讼法", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out);
+    let docs = v["documents"].as_array().expect("documents");
+    let mut dates: Vec<&str> = docs.iter().filter_map(|d| d["date"].as_str()).collect();
+    dates.sort_unstable();
+    assert_eq!(dates, ["2021-12-24", "2023-09-01"], "{v}");
+    assert!(docs.iter().all(|d| d["type"] == "法律"), "{v}");
+}

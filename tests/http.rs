@@ -365,7 +365,8 @@ async fn toc_is_the_outline() {
     let docs = engine().documents();
     let expected = serde_json::json!({
         "documents": docs.iter().map(|d| serde_json::json!({
-            "id": d.id, "title": d.title, "outline": d.outline,
+            "id": d.id, "title": d.title, "date": d.meta.date,
+            "type": d.meta.doc_type, "outline": d.outline,
         })).collect::<Vec<_>>()
     });
     assert_eq!(v, expected);

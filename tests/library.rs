@@ -689,3 +689,137 @@ fn every_counted_hit_can_be_paged_to_when_versions_fold() {
     let all: Vec<String> = res.hits.iter().map(|h| h.passage.id.clone()).collect();
     assert_eq!(paged, all);
 }
+
+#[test]
+fn cite_with_doc_and_type_filters() {
+    use zhengce::DocFilter;
+    use zhengce::cite::cite_filtered;
+    let e = engine();
+    let law = doc("乡村振兴促进法", None);
+    let policy = doc("县域商业体系", None);
+    // Printed in both documents: unfiltered, two matches (see above).
+    let quote = "坚持以工补农、以城带乡";
+    assert_eq!(zhengce::cite::cite(e, quote).expect("cite").total, 2);
+    // The policy text alone, by id and by title words.
+    for spec in [policy.id.as_str(), "县域商业体系"] {
+        let f = DocFilter::new(Some(spec.to_string()), None);
+        let r = cite_filtered(e, quote, &f).expect("cite");
+        assert!(r.exact, "{spec}");
+        assert_eq!(r.total, 1, "{spec}: {r:?}");
+        assert_eq!(r.matches[0].passage.doc, policy.id, "{spec}");
+        assert!(
+            r.matches[0]
+                .citation
+                .contains(&format!("《{}》", policy.title))
+        );
+    }
+    // By type: the law alone.
+    let r = cite_filtered(e, quote, &DocFilter::new(None, Some("法律".into()))).expect("cite");
+    assert_eq!(r.total, 1, "{r:?}");
+    assert_eq!(r.matches[0].passage.doc, law.id);
+    assert!(r.matches[0].citation.ends_with("第六条）"));
+    // Both filters: the law is not an 意见, so nothing; an unknown document: nothing
+    // either, and no error (as a search with an unknown doc).
+    for f in [
+        DocFilter::new(Some(law.id.clone()), Some("意见".into())),
+        DocFilter::new(Some("没有这部法".into()), None),
+        DocFilter::new(None, Some("命令".into())),
+    ] {
+        let r = cite_filtered(e, quote, &f).expect("cite");
+        assert!(!r.exact, "{f:?}");
+        assert_eq!(r.total, 0, "{f:?}");
+        assert!(r.matches.is_empty(), "{f:?}: {r:?}");
+    }
+    // Blank values are no filter.
+    let r = cite_filtered(
+        e,
+        quote,
+        &DocFilter::new(Some(" ".into()), Some(String::new())),
+    )
+    .expect("cite");
+    assert_eq!(r.total, 2);
+    // The law prints this; the policy text only its beginning. Within the policy text: not
+    // exact, and the closest stretches come from it alone.
+    let near = "坚持以工补农、以城带乡，推动形成工农互促";
+    assert!(zhengce::cite::cite(e, near).expect("cite").exact);
+    let r = cite_filtered(e, near, &DocFilter::new(Some(policy.id.clone()), None)).expect("cite");
+    assert!(!r.exact, "{r:?}");
+    assert!(!r.matches.is_empty(), "{r:?}");
+    assert!(
+        r.matches.iter().all(|m| m.passage.doc == policy.id),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn context_with_doc_and_type_filters() {
+    use zhengce::DocFilter;
+    use zhengce::context::context_filtered;
+    let e = engine();
+    let all = indexed_passages();
+    let law = doc("乡村振兴促进法", None);
+    let policy = doc("县域商业体系", None);
+    let q = "以工补农 以城带乡";
+    let docs_of = |res: &zhengce::context::ContextResult| -> std::collections::BTreeSet<String> {
+        res.groups
+            .iter()
+            .flat_map(|g| g.ids.iter().map(|id| all[id].doc.clone()))
+            .collect()
+    };
+    // Unfiltered, both documents give a group (see context_over_the_library).
+    let res = zhengce::context::context(e, q, 2000, 1).expect("context");
+    assert!(docs_of(&res).contains(&policy.id) && docs_of(&res).contains(&law.id));
+    for (f, want) in [
+        (DocFilter::new(Some(policy.id.clone()), None), &policy.id),
+        (
+            DocFilter::new(Some("县域商业体系".into()), None),
+            &policy.id,
+        ),
+        (DocFilter::new(None, Some("法律".into())), &law.id),
+        (
+            DocFilter::new(Some("乡村振兴 促进法".into()), Some("法律".into())),
+            &law.id,
+        ),
+    ] {
+        let res = context_filtered(e, q, 2000, 1, &f).expect("context");
+        check_context(&res, &all);
+        assert!(!res.groups.is_empty(), "{f:?}");
+        let got = docs_of(&res);
+        assert!(got.contains(want), "{f:?}: {got:?}");
+        if f.doc.is_some() {
+            assert_eq!(got.len(), 1, "{f:?}: {got:?}");
+        }
+        // Only documents of the type asked for.
+        if let Some(t) = &f.doc_type {
+            for d in e.documents().iter().filter(|d| got.contains(&d.id)) {
+                assert_eq!(d.meta.doc_type.as_deref(), Some(t.as_str()));
+            }
+        }
+    }
+    // The older version of a law, named alone, gives its own passages.
+    let old = doc("民事诉讼法", Some("2021-12-24"));
+    let res = context_filtered(
+        e,
+        "被告住所地 管辖",
+        5000,
+        1,
+        &DocFilter::new(Some(old.id.clone()), None),
+    )
+    .expect("context");
+    check_context(&res, &all);
+    assert!(!res.groups.is_empty());
+    assert_eq!(
+        docs_of(&res),
+        std::collections::BTreeSet::from([old.id.clone()])
+    );
+    // Nothing named: no group, no error.
+    for f in [
+        DocFilter::new(Some("没有这部法".into()), None),
+        DocFilter::new(Some(law.id.clone()), Some("意见".into())),
+    ] {
+        let res = context_filtered(e, q, 2000, 1, &f).expect("context");
+        assert!(res.groups.is_empty(), "{f:?}");
+        assert_eq!(res.used, 0);
+        assert_eq!(res.prompt, "");
+    }
+}

@@ -134,7 +134,8 @@ async fn toc_lists_every_document_with_its_outline() {
     assert_eq!(docs.len(), 7);
     let expected = json!({
         "documents": docs.iter().map(|d| json!({
-            "id": d.id, "title": d.title, "outline": d.outline,
+            "id": d.id, "title": d.title, "date": d.meta.date,
+            "type": d.meta.doc_type, "outline": d.outline,
         })).collect::<Vec<_>>()
     });
     assert_eq!(v, expected);
@@ -419,4 +420,165 @@ async fn context_over_http() {
         })
         .collect();
     assert_eq!(docs.len(), 2, "{docs:?}");
+}
+
+// ---- doc and type on /api/cite and /api/context; date and type in /api/toc ----
+
+#[tokio::test]
+async fn cite_honours_doc_and_type() {
+    let law = doc("乡村振兴促进法");
+    let policy = doc("县域商业体系");
+    // Printed in both documents.
+    let text = enc("坚持以工补农、以城带乡");
+    let docs_of = |v: &Value| -> Vec<String> {
+        v["matches"]
+            .as_array()
+            .expect("matches")
+            .iter()
+            .map(|m| m["passage"]["doc"].as_str().expect("doc").to_string())
+            .collect()
+    };
+    let all = ok(&format!("/api/cite?text={text}")).await;
+    assert_eq!(all["total"], 2, "{all}");
+    // An empty doc or type is no filter, as for /api/search.
+    assert_eq!(ok(&format!("/api/cite?text={text}&doc=&type=")).await, all);
+    for spec in [policy.id.as_str(), "县域商业体系"] {
+        let v = ok(&format!("/api/cite?text={text}&doc={}", enc(spec))).await;
+        assert_eq!(v["exact"], true, "{spec}");
+        assert_eq!(v["total"], 1, "{spec}: {v}");
+        assert_eq!(docs_of(&v), std::slice::from_ref(&policy.id), "{spec}");
+    }
+    let v = ok(&format!("/api/cite?text={text}&type={}", enc("法律"))).await;
+    assert_eq!(docs_of(&v), std::slice::from_ref(&law.id), "{v}");
+    // Nothing named: as /api/search, a 200 with nothing found, not an error.
+    for extra in [
+        format!("doc={}", enc("没有这部法")),
+        format!("type={}", enc("命令")),
+        format!("doc={}&type={}", law.id, enc("意见")),
+    ] {
+        let v = ok(&format!("/api/cite?text={text}&{extra}")).await;
+        assert_eq!(v["exact"], false, "{extra}");
+        assert_eq!(v["total"], 0, "{extra}");
+        assert_eq!(v["matches"], json!([]), "{extra}");
+    }
+    // Bad text is still a 400 with a filter.
+    let (status, e) = get(&format!("/api/cite?text=&doc={}", law.id)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+}
+
+#[tokio::test]
+async fn context_honours_doc_and_type() {
+    let law = doc("乡村振兴促进法");
+    let policy = doc("县域商业体系");
+    let q = enc("以工补农 以城带乡");
+    let docs_of = |v: &Value| -> std::collections::BTreeSet<String> {
+        v["groups"]
+            .as_array()
+            .expect("groups")
+            .iter()
+            .flat_map(|g| g["ids"].as_array().expect("ids").clone())
+            .map(|id| {
+                let id = id.as_str().expect("id");
+                engine()
+                    .documents()
+                    .iter()
+                    .map(|d| d.id.clone())
+                    .filter(|d| id.starts_with(&format!("{d}-")))
+                    .max_by_key(|d| d.len())
+                    .unwrap_or_else(|| panic!("no document of {id}"))
+            })
+            .collect()
+    };
+    let all = ok(&format!("/api/context?q={q}")).await;
+    let both = docs_of(&all);
+    assert!(
+        both.contains(&law.id) && both.contains(&policy.id),
+        "{both:?}"
+    );
+    assert_eq!(
+        ok(&format!("/api/context?q={q}&doc=&type=")).await["groups"],
+        all["groups"]
+    );
+    let v = ok(&format!("/api/context?q={q}&doc={}", policy.id)).await;
+    assert_eq!(
+        docs_of(&v),
+        std::collections::BTreeSet::from([policy.id.clone()]),
+        "{v}"
+    );
+    assert!(
+        v["prompt"]
+            .as_str()
+            .is_some_and(|p| p.contains(&policy.title))
+    );
+    let v = ok(&format!(
+        "/api/context?q={q}&doc={}&neighbors=0",
+        enc("乡村振兴 促进法")
+    ))
+    .await;
+    assert_eq!(
+        docs_of(&v),
+        std::collections::BTreeSet::from([law.id.clone()]),
+        "{v}"
+    );
+    assert_eq!(
+        v["groups"][0]["citation"],
+        format!("《{}》第六条", law.title)
+    );
+    let v = ok(&format!("/api/context?q={q}&type={}", enc("意见"))).await;
+    assert_eq!(
+        docs_of(&v),
+        std::collections::BTreeSet::from([policy.id.clone()]),
+        "{v}"
+    );
+    for extra in [
+        format!("doc={}", enc("没有这部法")),
+        format!("type={}", enc("命令")),
+    ] {
+        let v = ok(&format!("/api/context?q={q}&{extra}")).await;
+        assert_eq!(v["groups"], json!([]), "{extra}");
+        assert_eq!(v["used"], 0, "{extra}");
+    }
+    // A bad budget is still a 400 with a filter.
+    let (status, e) = get(&format!("/api/context?q={q}&budget=5&doc={}", law.id)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
+}
+
+#[tokio::test]
+async fn toc_entries_carry_date_and_type() {
+    let v = ok(&format!("/api/toc?doc={}", enc("民事诉讼法"))).await;
+    let docs = v["documents"].as_array().expect("documents");
+    let mut dates: Vec<&str> = docs.iter().filter_map(|d| d["date"].as_str()).collect();
+    dates.sort_unstable();
+    assert_eq!(
+        dates,
+        ["2021-12-24", "2023-09-01"],
+        "two versions, told apart"
+    );
+    assert!(docs.iter().all(|d| d["type"] == "法律"), "{v}");
+    let policy = doc("县域商业体系");
+    let v = ok(&format!("/api/toc?doc={}", policy.id)).await;
+    assert_eq!(v["documents"][0]["type"], "意见");
+}
+
+#[tokio::test]
+async fn openapi_lists_doc_and_type_where_they_are_taken() {
+    let v = ok("/api/openapi.json").await;
+    let params = |path: &str| -> Vec<String> {
+        v["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path} has no parameters"))
+            .iter()
+            .filter_map(|p| p["name"].as_str().map(str::to_string))
+            .collect()
+    };
+    for path in ["/api/search", "/api/cite", "/api/context"] {
+        let names = params(path);
+        for want in ["doc", "type"] {
+            assert!(names.iter().any(|n| n == want), "{path}: {names:?}");
+        }
+    }
+    assert!(params("/api/toc").iter().any(|n| n == "doc"));
+    let toc_doc = &v["components"]["schemas"]["TocDocument"]["properties"];
+    assert!(toc_doc.get("date").is_some(), "{toc_doc}");
+    assert!(toc_doc.get("type").is_some(), "{toc_doc}");
 }

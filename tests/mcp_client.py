@@ -5,7 +5,8 @@ Starts the server over stdio, then: initialize, tools/list, `search` for 以工�
 on its first id, `cite` of a cross-page quote and a bad call (isError). Then a second
 server over the fixture library (tests/fixtures/library: laws, a policy text and the
 plan): `search` finds a law's article, `fetch` returns it with its citation and no pages,
-`cite` of a sentence of the article is exact and names the law and the article. Exits
+`cite` of a sentence of the article is exact and names the law and the article; `doc` and
+`type` restrict `search` and `cite` to a document or a kind of document. Exits
 non-zero on the first failed assertion.
 
 Usage: python3 tests/mcp_client.py [path/to/zhengce]   (default: target/debug/zhengce)
@@ -195,6 +196,41 @@ async def library_session(binary: str) -> None:
                 assert m["pages"] is None, m
                 assert m["citation"] == f"“{quote}”（{citation}）", m
                 assert m["similarity"] == 1.0, m
+
+                # doc and type filter search and cite; their schemas say so.
+                tools = {t.name: t for t in (await session.list_tools()).tools}
+                for name in ("search", "cite"):
+                    props = field(tools[name], "input_schema", "inputSchema")["properties"]
+                    assert "doc" in props and "type" in props, (name, props)
+                    desc = tools[name].description or ""
+                    assert "library" in desc and "plan)" not in desc, (name, desc)
+                both = "坚持以工补农、以城带乡"  # printed in the law and in the policy text
+                cited = payload(await session.call_tool("cite", {"text": both}))
+                assert cited["total"] == 2, cited
+                cited = payload(
+                    await session.call_tool("cite", {"text": both, "doc": "县域商业体系"})
+                )
+                assert cited["total"] == 1, cited
+                assert cited["matches"][0]["passage"]["doc"] != meta["doc"], cited
+                cited = payload(await session.call_tool("cite", {"text": both, "type": "法律"}))
+                assert [m["passage"]["doc"] for m in cited["matches"]] == [meta["doc"]], cited
+                none = payload(
+                    await session.call_tool("cite", {"text": both, "doc": "没有这部法"})
+                )
+                assert none["exact"] is False and none["matches"] == [], none
+                only = payload(
+                    await session.call_tool(
+                        "search", {"query": "以工补农 以城带乡", "doc": meta["doc"]}
+                    )
+                )
+                assert only["results"], only
+                assert all(r["doc"] == meta["doc"] for r in only["results"]), only
+                assert all(r["doc_title"] == LAW_TITLE for r in only["results"]), only
+                opinion = payload(
+                    await session.call_tool("search", {"query": "以工补农", "type": "意见"})
+                )
+                assert opinion["results"], opinion
+                assert all(r["doc"] != meta["doc"] for r in opinion["results"]), opinion
 
                 # The plan in the library keeps its pages.
                 plan = payload(

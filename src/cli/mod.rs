@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use zhengce::corpus::{Node, PassageKind, format_pages};
 use zhengce::search::SearchRequest;
-use zhengce::{Engine, Error};
+use zhengce::{DocFilter, Engine, Error};
 
 /// zhengce (政策): search Chinese policy documents, cite exact passages.
 #[derive(Debug, Parser)]
@@ -121,6 +121,12 @@ pub enum Command {
     Cite {
         /// The quoted text (punctuation, spacing, width and script may differ).
         text: String,
+        /// Only in this document: its id, or words of its title.
+        #[arg(long)]
+        doc: Option<String>,
+        /// Only in documents of this kind (法律, 行政法规, 地方性法规, 规划, 意见…).
+        #[arg(long = "type")]
+        doc_type: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -137,6 +143,12 @@ pub enum Command {
         /// Passages of context before and after each hit, within its section (0..=5).
         #[arg(long, default_value_t = zhengce::context::DEFAULT_NEIGHBORS)]
         neighbors: usize,
+        /// Only this document: its id, or words of its title.
+        #[arg(long)]
+        doc: Option<String>,
+        /// Only documents of this kind (法律, 行政法规, 地方性法规, 规划, 意见…).
+        #[arg(long = "type")]
+        doc_type: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -372,7 +384,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             if *json {
                 let v = serde_json::json!({
                     "documents": docs.iter().map(|d| serde_json::json!({
-                        "id": d.id, "title": d.title, "outline": d.outline,
+                        "id": d.id, "title": d.title, "date": d.meta.date,
+                        "type": d.meta.doc_type, "outline": d.outline,
                     })).collect::<Vec<_>>()
                 });
                 serde_json::to_writer(&mut out, &v)?;
@@ -425,9 +438,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Cite { text, json } => {
+        Command::Cite {
+            text,
+            doc,
+            doc_type,
+            json,
+        } => {
             let engine = engine(&cli)?;
-            let res = zhengce::cite::cite(&engine, text)?;
+            let filter = DocFilter::new(doc.clone(), doc_type.clone());
+            warn_if_nothing_passes(&engine, &filter);
+            let res = zhengce::cite::cite_filtered(&engine, text, &filter)?;
             if *json {
                 serde_json::to_writer(&mut out, &res)?;
                 writeln!(out)?;
@@ -444,6 +464,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     let ids: Vec<&str> = m.spans.iter().map(|s| s.id.as_str()).collect();
                     writeln!(out, "{}  [{}]", m.citation, ids.join(" + "))?;
                 }
+            } else if res.matches.is_empty() {
+                writeln!(out, "not found as quoted, and nothing close")?;
             } else {
                 writeln!(out, "not found as quoted; the closest passages:")?;
                 for m in &res.matches {
@@ -466,11 +488,21 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             query,
             budget,
             neighbors,
+            doc,
+            doc_type,
             json,
         } => {
             zhengce::context::validate(*budget, *neighbors)?;
             let engine = engine(&cli)?;
-            let res = zhengce::context::context(&engine, &query.join(" "), *budget, *neighbors)?;
+            let filter = DocFilter::new(doc.clone(), doc_type.clone());
+            warn_if_nothing_passes(&engine, &filter);
+            let res = zhengce::context::context_filtered(
+                &engine,
+                &query.join(" "),
+                *budget,
+                *neighbors,
+                &filter,
+            )?;
             if *json {
                 serde_json::to_writer(&mut out, &res)?;
                 writeln!(out)?;
@@ -586,6 +618,24 @@ async fn shutdown_signal() {
         _ = term => {}
     }
     tracing::info!("shutting down");
+}
+
+/// Says on stderr when `--doc` and `--type` leave no document (the answer is then empty,
+/// as a search with an unknown document finds nothing).
+fn warn_if_nothing_passes(engine: &Engine, filter: &DocFilter) {
+    if filter
+        .doc_ids(&engine.documents())
+        .is_some_and(|ids| ids.is_empty())
+    {
+        let mut what = Vec::new();
+        if let Some(d) = &filter.doc {
+            what.push(format!("--doc {d:?}"));
+        }
+        if let Some(t) = &filter.doc_type {
+            what.push(format!("--type {t:?}"));
+        }
+        eprintln!("zhengce: no document matches {}", what.join(" "));
+    }
 }
 
 fn print_node(out: &mut impl Write, n: &Node, depth: usize) -> std::io::Result<()> {

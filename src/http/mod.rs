@@ -6,8 +6,10 @@
 //!
 //! | route | answer |
 //! | --- | --- |
-//! | `GET /api/search?q=&limit=&offset=&chapter=&kind=` | [`SearchResponse`] (as `zhengce search --json`) |
+//! | `GET /api/search?q=&limit=&offset=&chapter=&kind=&doc=&type=` | [`SearchResponse`] (as `zhengce search --json`) |
 //! | `GET /api/passages/{id}` | [`PassageResponse`] (as `zhengce show --json`) |
+//! | `GET /api/cite?text=&doc=&type=` | [`CiteResult`](crate::cite::CiteResult) (as `zhengce cite --json`) |
+//! | `GET /api/context?q=&budget=&neighbors=&doc=&type=` | [`ContextResult`](crate::context::ContextResult) (as `zhengce context --json`) |
 //! | `GET /api/toc?doc=` | [`TocResponse`] (as `zhengce toc [DOC] --json`) |
 //! | `GET /healthz` | [`Health`] |
 //! | `GET /api/openapi.json` | the OpenAPI 3.1 document, generated from this module |
@@ -264,6 +266,15 @@ pub struct TocDocument {
     pub id: String,
     /// Title as printed.
     pub title: String,
+    /// The document's date (promulgation or revision), ISO, when known: tells dated
+    /// versions of one law apart.
+    #[schema(example = "2023-09-01")]
+    pub date: Option<String>,
+    /// The kind of document (法律, 行政法规, 地方性法规, 意见, 规划, …), as the `type`
+    /// filter of `/api/search` takes it.
+    #[serde(rename = "type")]
+    #[schema(example = "法律")]
+    pub doc_type: Option<String>,
     /// Preface, chapters, sections and sidebars, with pages.
     pub outline: Vec<Node>,
 }
@@ -339,6 +350,12 @@ pub struct CiteParams {
         example = "促进边疆巩固的重点地区"
     )]
     pub text: Option<String>,
+    /// Only in this document (its id, or words of its title), as for `/api/search`.
+    pub doc: Option<String>,
+    /// Only in documents of this type (法律, 行政法规, 地方性法规, 意见, 规划, …).
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub doc_type: Option<String>,
 }
 
 /// Where a quoted text stands: passages, offsets, the quote's own pages, a citation.
@@ -348,7 +365,7 @@ pub struct CiteParams {
     tag = "api",
     params(CiteParams),
     responses(
-        (status = 200, description = "Exact matches, or the closest passages with `exact: false`", body = crate::cite::CiteResult),
+        (status = 200, description = "Exact matches, or the closest passages with `exact: false`, in the documents `doc` and `type` leave (none when they name no document: `exact: false`, no match)", body = crate::cite::CiteResult),
         (status = 400, description = "text missing, empty or over 5000 characters", body = ErrorBody),
         (status = 405, description = "A method other than GET or HEAD", body = ErrorBody),
         (status = 500, description = "Internal error", body = ErrorBody)
@@ -364,8 +381,9 @@ async fn cite(
             "the query parameter text is required, e.g. /api/cite?text=促进边疆巩固的重点地区",
         )
     })?;
+    let filter = crate::DocFilter::new(params.doc, params.doc_type);
     Ok(Json(
-        blocking(st, move |e| crate::cite::cite(e, &text)).await?,
+        blocking(st, move |e| crate::cite::cite_filtered(e, &text, &filter)).await?,
     ))
 }
 
@@ -387,6 +405,12 @@ pub struct ContextParams {
     /// Passages before and after each hit, within its section (0..=5, default 1).
     #[param(minimum = 0, maximum = 5, default = 1)]
     pub neighbors: Option<usize>,
+    /// Only this document (its id, or words of its title), as for `/api/search`.
+    pub doc: Option<String>,
+    /// Only documents of this type (法律, 行政法规, 地方性法规, 意见, 规划, …).
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub doc_type: Option<String>,
 }
 
 /// Context for a chatbot: the best passages with neighbours, merged, in document order,
@@ -397,7 +421,7 @@ pub struct ContextParams {
     tag = "api",
     params(ContextParams),
     responses(
-        (status = 200, description = "Groups of passages with citations, and a prompt", body = crate::context::ContextResult),
+        (status = 200, description = "Groups of passages with citations, and a prompt, from the documents `doc` and `type` leave (no group when they name no document)", body = crate::context::ContextResult),
         (status = 400, description = "q missing or invalid; budget or neighbors out of range", body = ErrorBody),
         (status = 405, description = "A method other than GET or HEAD", body = ErrorBody),
         (status = 500, description = "Internal error", body = ErrorBody)
@@ -418,9 +442,10 @@ async fn context(
         .neighbors
         .unwrap_or(crate::context::DEFAULT_NEIGHBORS);
     crate::context::validate(budget, neighbors)?;
+    let filter = crate::DocFilter::new(params.doc, params.doc_type);
     Ok(Json(
         blocking(st, move |e| {
-            crate::context::context(e, &q, budget, neighbors)
+            crate::context::context_filtered(e, &q, budget, neighbors, &filter)
         })
         .await?,
     ))
@@ -473,7 +498,7 @@ pub struct TocParams {
     tag = "api",
     params(TocParams),
     responses(
-        (status = 200, description = "The outlines", body = TocResponse),
+        (status = 200, description = "The documents with their date, type and outline", body = TocResponse),
         (status = 404, description = "No document has this id or these title words", body = ErrorBody),
         (status = 405, description = "A method other than GET or HEAD", body = ErrorBody)
     )
@@ -506,6 +531,8 @@ async fn toc(
             .map(|d| TocDocument {
                 id: d.id.clone(),
                 title: d.title.clone(),
+                date: d.meta.date.clone(),
+                doc_type: d.meta.doc_type.clone(),
                 outline: d.outline.clone(),
             })
             .collect(),
