@@ -1,6 +1,8 @@
 //! The HTTP service, in-process through the router (`tower::ServiceExt::oneshot`) and once
 //! on a real socket.
 
+mod common;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
@@ -19,7 +21,7 @@ fn engine() -> &'static Engine {
     static FIXTURE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
     &FIXTURE
         .get_or_init(|| {
-            remove_stale_fixtures();
+            common::remove_stale_fixtures("http-test-index");
             let dir = tempfile::Builder::new()
                 .prefix("http-test-index")
                 .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
@@ -30,27 +32,6 @@ fn engine() -> &'static Engine {
             (dir, engine)
         })
         .1
-}
-
-fn remove_stale_fixtures() {
-    let Ok(rd) = std::fs::read_dir(env!("CARGO_TARGET_TMPDIR")) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age.as_secs() > 3600);
-        if old
-            && e.file_name()
-                .to_string_lossy()
-                .starts_with("http-test-index")
-        {
-            let _ = std::fs::remove_dir_all(e.path());
-        }
-    }
 }
 
 fn app() -> Router {

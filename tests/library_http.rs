@@ -1,6 +1,8 @@
 //! The HTTP API over the fixture library (tests/fixtures/library: laws, a line-broken
 //! policy text and the plan), in-process through the router (`tower::ServiceExt::oneshot`).
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
@@ -23,7 +25,7 @@ fn engine() -> &'static Engine {
     static FIXTURE: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
     &FIXTURE
         .get_or_init(|| {
-            remove_stale_fixtures();
+            common::remove_stale_fixtures("library-http-index");
             let dir = tempfile::Builder::new()
                 .prefix("library-http-index")
                 .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
@@ -33,27 +35,6 @@ fn engine() -> &'static Engine {
             (dir, Engine::open(&ix).expect("open"))
         })
         .1
-}
-
-fn remove_stale_fixtures() {
-    let Ok(rd) = std::fs::read_dir(env!("CARGO_TARGET_TMPDIR")) else {
-        return;
-    };
-    for e in rd.flatten() {
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age.as_secs() > 3600);
-        if old
-            && e.file_name()
-                .to_string_lossy()
-                .starts_with("library-http-index")
-        {
-            let _ = std::fs::remove_dir_all(e.path());
-        }
-    }
 }
 
 /// The indexed document whose title contains `part` (the newest, when versions share it).

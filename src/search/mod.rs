@@ -658,6 +658,17 @@ fn gram_phrase(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
     }
 }
 
+/// The sum of the segments' counts.
+fn merge_counts<K: Ord>(fruits: Vec<BTreeMap<K, usize>>) -> BTreeMap<K, usize> {
+    let mut out = BTreeMap::new();
+    for f in fruits {
+        for (k, v) in f {
+            *out.entry(k).or_insert(0) += v;
+        }
+    }
+    out
+}
+
 /// Counts matching passages per document (`docn`) and place among versions (`fold`;
 /// 0 for a document without versions, whose passages are counted under one entry).
 pub(crate) struct DocFoldCounts;
@@ -692,13 +703,7 @@ impl Collector for DocFoldCounts {
         &self,
         fruits: Vec<BTreeMap<(u64, u64), usize>>,
     ) -> tantivy::Result<BTreeMap<(u64, u64), usize>> {
-        let mut out = BTreeMap::new();
-        for f in fruits {
-            for (k, v) in f {
-                *out.entry(k).or_insert(0) += v;
-            }
-        }
-        Ok(out)
+        Ok(merge_counts(fruits))
     }
 }
 
@@ -748,13 +753,7 @@ impl Collector for FieldCounts {
         &self,
         fruits: Vec<BTreeMap<u64, usize>>,
     ) -> tantivy::Result<BTreeMap<u64, usize>> {
-        let mut out = BTreeMap::new();
-        for f in fruits {
-            for (k, v) in f {
-                *out.entry(k).or_insert(0) += v;
-            }
-        }
-        Ok(out)
+        Ok(merge_counts(fruits))
     }
 }
 

@@ -37,3 +37,22 @@ pub fn engine() -> &'static Engine {
 pub fn index_dir() -> &'static Path {
     &FIXTURE.index
 }
+
+/// Removes fixture directories named `prefix…` that earlier runs left in the target's
+/// temporary directory more than an hour ago.
+pub fn remove_stale_fixtures(prefix: &str) {
+    let Ok(rd) = std::fs::read_dir(env!("CARGO_TARGET_TMPDIR")) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 3600);
+        if old && e.file_name().to_string_lossy().starts_with(prefix) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
