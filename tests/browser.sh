@@ -14,47 +14,10 @@ cd "$(dirname "$0")/.."
 BIN=${1:-target/debug/zhengce}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 
-if [[ ! -x "$CHROMIUM" ]]; then
-  if [[ "${CI:-}" == "true" ]]; then
-    echo "browser test: $CHROMIUM is missing" >&2
-    exit 1
-  fi
-  echo "browser test: SKIPPED ($CHROMIUM not installed; apt-get install -y chromium)"
-  exit 0
-fi
-
-WORK=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# Port 0: the server picks a free port and prints the address it listens on.
-"$BIN" --corpus corpus --index "$WORK/index" serve --addr 127.0.0.1:0 \
-  >"$WORK/server.out" 2>"$WORK/server.err" &
-SERVER_PID=$!
-
-ADDR=
-for _ in $(seq 1 600); do
-  ADDR=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$WORK/server.err" | head -n1 | sed 's|listening on http://||' || true)
-  [[ -n "$ADDR" ]] && break
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "browser test: the server exited:" >&2
-    cat "$WORK/server.err" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-if [[ -z "$ADDR" ]]; then
-  echo "browser test: the server did not start in 60 s" >&2
-  cat "$WORK/server.err" >&2
-  exit 1
-fi
+NAME="browser test"
+source tests/browser_common.sh
+require_chromium
+start_server corpus
 
 URL="http://$ADDR/?q=%E4%BB%A5%E5%B7%A5%E4%BB%A3%E8%B5%88"
 fails=0
@@ -65,15 +28,6 @@ check() { # name, needle, file
     echo "FAILED: $1 (no $2)"
     fails=$((fails + 1))
   fi
-}
-
-run_chromium() { # out file, extra args...
-  local out=$1
-  shift
-  timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
-    --disable-background-networking --disable-component-update --no-first-run \
-    --disable-sync --disable-dev-shm-usage --user-data-dir="$(mktemp -d -p "$WORK")" \
-    --virtual-time-budget=5000 "$@" >"$out" 2>>"$WORK/chromium.err"
 }
 
 run_chromium "$WORK/dom.html" --dump-dom "$URL"

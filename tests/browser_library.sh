@@ -19,46 +19,10 @@ BIN=${1:-target/debug/zhengce}
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 LIBRARY=tests/fixtures/library
 
-if [[ ! -x "$CHROMIUM" ]]; then
-  if [[ "${CI:-}" == "true" ]]; then
-    echo "browser test (library): $CHROMIUM is missing" >&2
-    exit 1
-  fi
-  echo "browser test (library): SKIPPED ($CHROMIUM not installed; apt-get install -y chromium)"
-  exit 0
-fi
-
-WORK=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-"$BIN" --corpus "$LIBRARY" --index "$WORK/index" serve --addr 127.0.0.1:0 \
-  >"$WORK/server.out" 2>"$WORK/server.err" &
-SERVER_PID=$!
-
-ADDR=
-for _ in $(seq 1 600); do
-  ADDR=$(grep -o 'listening on http://127\.0\.0\.1:[0-9]*' "$WORK/server.err" | head -n1 | sed 's|listening on http://||' || true)
-  [[ -n "$ADDR" ]] && break
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "browser test (library): the server exited:" >&2
-    cat "$WORK/server.err" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-if [[ -z "$ADDR" ]]; then
-  echo "browser test (library): the server did not start in 60 s" >&2
-  cat "$WORK/server.err" >&2
-  exit 1
-fi
+NAME="browser test (library)"
+source tests/browser_common.sh
+require_chromium
+start_server "$LIBRARY"
 
 # Percent-encodes a query-string value.
 enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
@@ -81,15 +45,6 @@ check() { # name, command...
   local name=$1
   shift
   if "$@"; then ok "$name"; else fail "$name"; fi
-}
-
-run_chromium() { # out file, extra args...
-  local out=$1
-  shift
-  timeout 120 "$CHROMIUM" --headless --no-sandbox --disable-gpu \
-    --disable-background-networking --disable-component-update --no-first-run \
-    --disable-sync --disable-dev-shm-usage --user-data-dir="$(mktemp -d -p "$WORK")" \
-    --virtual-time-budget=5000 "$@" >"$out" 2>>"$WORK/chromium.err"
 }
 
 # Facts about a dumped page, one per line: `picker hidden|shown`, `options N`,

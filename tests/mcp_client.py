@@ -43,22 +43,27 @@ def payload(result):
     return structured
 
 
+def server(binary: str, corpus: str, tmp: str) -> StdioServerParameters:
+    """`zhengce mcp` over `corpus`, its index built in the temporary directory `tmp`."""
+    return StdioServerParameters(
+        command=binary,
+        args=[
+            "--corpus",
+            corpus,
+            "--index",
+            os.path.join(tmp, "index"),
+            "mcp",
+            "--base-url",
+            "http://localhost:3000",
+        ],
+        env={"RUST_LOG": "warn"},
+    )
+
+
 async def main(binary: str) -> None:
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     with tempfile.TemporaryDirectory() as tmp:
-        params = StdioServerParameters(
-            command=binary,
-            args=[
-                "--corpus",
-                os.path.join(repo, "corpus"),
-                "--index",
-                os.path.join(tmp, "index"),
-                "mcp",
-                "--base-url",
-                "http://localhost:3000",
-            ],
-            env={"RUST_LOG": "warn"},
-        )
+        params = server(binary, os.path.join(repo, "corpus"), tmp)
         async with stdio_client(params) as (read, write):
             async with ClientSession(read, write) as session:
                 init = await session.initialize()
@@ -140,19 +145,7 @@ async def library_session(binary: str) -> None:
     assert len(quote) > 10, quote
     citation = f"《{LAW_TITLE}》第六条"
     with tempfile.TemporaryDirectory() as tmp:
-        params = StdioServerParameters(
-            command=binary,
-            args=[
-                "--corpus",
-                library,
-                "--index",
-                os.path.join(tmp, "index"),
-                "mcp",
-                "--base-url",
-                "http://localhost:3000",
-            ],
-            env={"RUST_LOG": "warn"},
-        )
+        params = server(binary, library, tmp)
         async with stdio_client(params) as (read, write):
             async with ClientSession(read, write) as session:
                 await session.initialize()
