@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::enc;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
@@ -36,19 +38,6 @@ fn engine() -> &'static Engine {
 
 fn app() -> Router {
     router(AppState::new(engine().clone()))
-}
-
-/// Percent-encodes a query-string value.
-fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 struct Resp {

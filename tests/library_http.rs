@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::enc;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
@@ -45,19 +47,6 @@ fn doc(part: &str) -> DocInfo {
         .max_by(|a, b| a.meta.date.cmp(&b.meta.date))
         .cloned()
         .unwrap_or_else(|| panic!("no document {part}"))
-}
-
-/// Percent-encodes a query-string value.
-fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// GETs `uri`: the status and the JSON body.
