@@ -1,6 +1,6 @@
 //! Analysis throughput (MB/s of the plan's text): jieba-rs's precise cut alone (the floor
 //! of word segmentation), the word tokenizer (fold + cut + offsets) and the gram tokenizer
-//! (bigrams). Each iteration checks
+//! (one token per character). Each iteration checks
 //! the token count, so a broken tokenizer cannot be measured as a fast one.
 //!
 //! Run: `cargo bench --bench analysis`
@@ -36,10 +36,7 @@ fn analysis(c: &mut Criterion) {
         .filter(|c| zhengce::analysis::is_word_char(zhengce::analysis::fold_width(*c)))
         .count();
     assert!(n_words > 5_000, "{n_words} words");
-    assert_eq!(
-        n_grams, word_chars,
-        "grams: a bigram per char, a unigram for the last"
-    );
+    assert_eq!(n_grams, word_chars, "grams: one per word character");
     assert!(n_parts > 100, "{n_parts} parts");
 
     let jieba = jieba_rs::Jieba::with_dict(&mut std::io::BufReader::new(

@@ -64,13 +64,28 @@ fn offsets_are_byte_offsets_into_the_original() {
 }
 
 #[test]
-fn grams_skip_punctuation() {
+fn grams_are_folded_characters_at_consecutive_positions_across_punctuation() {
     let mut tok = GramTokenizer::default();
-    let mut s = tok.token_stream("宜农、宜粮");
+    let text = "宜农、宜糧 a";
+    let mut s = tok.token_stream(text);
     let mut grams = Vec::new();
     while let Some(t) = s.next() {
-        grams.push((t.text.clone(), t.position));
+        grams.push((
+            t.text.clone(),
+            t.position,
+            &text[t.offset_from..t.offset_to],
+        ));
     }
-    assert!(grams.contains(&("农宜".to_string(), 1)));
-    assert!(grams.iter().all(|g| !g.0.contains('、')));
+    // `、` and the space skipped, positions consecutive (a phrase spans punctuation),
+    // `糧` folded to `粮` with its offsets on the original character.
+    assert_eq!(
+        grams,
+        [
+            ("宜".to_string(), 0, "宜"),
+            ("农".to_string(), 1, "农"),
+            ("宜".to_string(), 2, "宜"),
+            ("粮".to_string(), 3, "糧"),
+            ("a".to_string(), 4, "a"),
+        ]
+    );
 }

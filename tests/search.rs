@@ -30,7 +30,7 @@ const TOP_HIT: &[(&str, &str)] = &[
     ("“以工代赈”。", "以工代赈"),
     // infix: part of a word
     ("代赈", "代赈"),
-    // one character that is no word alone: the grams that start with it
+    // one character that is no word alone: its gram
     ("赈", "赈"),
     ("老区", "老区"),
     ("沉陷", "沉陷"),

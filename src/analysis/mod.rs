@@ -10,9 +10,9 @@
 //! - **parts**: the parts of compound words (`革命老区` → `革命`, `老区`), aligned with the
 //!   word's own split, so a query for a part finds the compound (`老区`, `沉陷`) without
 //!   the false hits of search mode (`境地` is not a part of `边境地区`).
-//! - **grams**: character bigrams over the word characters (and a unigram for the last),
-//!   for substring (infix) matching and exact phrases insensitive to punctuation; one
-//!   character is found as the range of grams starting with it.
+//! - **grams**: the word characters one by one, at consecutive positions, for substring
+//!   (infix) matching and exact phrases insensitive to punctuation: a substring is the
+//!   phrase of its characters.
 //!
 //! Offsets are byte offsets into the original text (tantivy's contract), and folding maps
 //! one character to one character, so highlights point at the original text.
@@ -39,9 +39,7 @@ mod tokenizers;
 
 pub use normalize::{fold, fold_char, fold_width, is_word_char};
 pub use segmenter::{DictError, Segmented, Segmenter, Span, Word};
-pub use tokenizers::{
-    BufferedStream, GramTokenizer, PartTokenizer, WordTokenizer, char_range, grams,
-};
+pub use tokenizers::{BufferedStream, GramTokenizer, PartTokenizer, WordTokenizer, grams};
 
 use std::sync::Arc;
 use tantivy::tokenizer::TextAnalyzer;

@@ -25,7 +25,7 @@ pub struct Fields {
     pub text: Field,
     /// Parts of the compound words of the text.
     pub parts: Field,
-    /// Character bigrams of the text (substrings, exact phrases; see `GramTokenizer`).
+    /// The characters of the text (substrings, exact phrases; see `GramTokenizer`).
     pub grams: Field,
     /// The lead sentence (or a sidebar item's label), as words.
     pub lead: Field,
@@ -80,7 +80,7 @@ pub fn build_schema() -> (Schema, Fields) {
         text: b.add_text_field("text", text_field(WORDS, true)),
         parts: b.add_text_field("parts", text_field(PARTS, false)),
         grams: b.add_text_field("grams", text_field(GRAMS, true)),
-        lead: b.add_text_field("lead", text_field(WORDS, true)),
+        lead: b.add_text_field("lead", text_field(WORDS, false)),
         titles: b.add_text_field("titles", text_field(WORDS, false)),
         entry: b.add_text_field("entry", text_field(WORDS, false)),
         entry_grams: b.add_text_field("entry_grams", text_field(GRAMS, true)),

@@ -22,19 +22,16 @@ pub mod snippet;
 pub use library::resolve_docs;
 pub use query::{MAX_QUERY_CHARS, ParsedQuery};
 
-use crate::analysis::{char_range, grams};
+use crate::analysis::grams;
 use crate::corpus::{Passage, PassageKind};
 use crate::index::{self, DocInfo, Fields, OpenIndex};
 use crate::{Error, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::ops::Bound;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::query::{
-    BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
@@ -634,24 +631,16 @@ impl QueryPlan {
     }
 }
 
-/// A substring query on a gram field: the phrase of the text's character bigrams (or,
-/// for one character, the grams that start with it).
+/// A substring query on a gram field: the phrase of the text's characters (one
+/// character: its term).
 fn gram_phrase(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
     let g = grams(text);
-    match g.len() {
-        0 => Box::new(EmptyQuery),
-        // One character: every gram that starts with it (constant score).
-        1 => match char_range(&g[0]) {
-            Some((lo, hi)) => Box::new(RangeQuery::new(
-                Bound::Included(Term::from_field_text(field, &lo)),
-                Bound::Included(Term::from_field_text(field, &hi)),
-            )),
-            // Two characters: their bigram.
-            None => Box::new(TermQuery::new(
-                Term::from_field_text(field, &g[0]),
-                IndexRecordOption::WithFreqs,
-            )),
-        },
+    match g.as_slice() {
+        [] => Box::new(EmptyQuery),
+        [one] => Box::new(TermQuery::new(
+            Term::from_field_text(field, one),
+            IndexRecordOption::WithFreqs,
+        )),
         _ => Box::new(PhraseQuery::new(
             g.iter().map(|s| Term::from_field_text(field, s)).collect(),
         )),
