@@ -50,6 +50,9 @@ pub enum Error {
         /// The error.
         source: std::io::Error,
     },
+    /// A bug: something the program guarantees did not hold (a worker thread panicked…).
+    #[error("internal error: {0}")]
+    Internal(String),
     /// A stored value could not be decoded.
     #[error("stored data: {0}")]
     Json(#[from] serde_json::Error),

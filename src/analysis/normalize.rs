@@ -67,8 +67,14 @@ pub fn fold_width(c: char) -> char {
 
 /// Whether a character can be part of a searchable word (letters, digits, ideographs).
 /// Punctuation, symbols, emoji and white space are not.
+#[inline]
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    match c {
+        // The common cases first: std's table lookup for ideographs is a slow path.
+        '\u{4E00}'..='\u{9FFF}' => true,
+        _ if c.is_ascii() => c.is_ascii_alphanumeric(),
+        _ => c.is_alphanumeric(),
+    }
 }
 
 #[cfg(test)]
@@ -118,6 +124,13 @@ mod tests {
                 .binary_search_by_key(&w, |p| p.0)
                 .map_or(w, |i| T2S[i].1);
             assert_eq!(fold_char(c), by_table, "U+{u:X}");
+        }
+    }
+
+    #[test]
+    fn word_char_fast_paths_agree_with_std() {
+        for c in (0..=0x10_FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?}");
         }
     }
 

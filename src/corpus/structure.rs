@@ -52,27 +52,39 @@ pub(crate) struct Rule {
     /// Whether it is a numbered heading of plain text (`一、`), as opposed to a
     /// structural one of laws (`第X章`).
     pub numbered: bool,
+    /// The characters a matching line can start with (a cheap test before the regex).
+    starts: &'static str,
     re: Regex,
 }
 
 /// The heading table; see the module docs.
 pub(crate) static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
-    let rows: [(&str, NodeKind, u8, &str, bool); 7] = [
-        (r"^第(N)编", NodeKind::Part, 1, "b", false),
-        (r"^第(N)分编", NodeKind::Part, 2, "f", false),
-        (r"^第(N)章", NodeKind::Chapter, 3, "c", false),
-        (r"^第(N)节", NodeKind::Section, 4, "s", false),
-        (r"^(N)、", NodeKind::Heading, 5, "", true),
-        (r"^[（(](N)[）)]", NodeKind::Heading, 6, "", true),
-        (r"^([0-9０-９]{1,2})[.．]", NodeKind::Heading, 7, "", true),
+    const DIGITS: &str = "0123456789０１２３４５６７８９";
+    const NUMERALS: &str = "零〇一二三四五六七八九十百千两0123456789０１２３４５６７８９";
+    let rows: [(&str, NodeKind, u8, &str, bool, &str); 7] = [
+        (r"^第(N)编", NodeKind::Part, 1, "b", false, "第"),
+        (r"^第(N)分编", NodeKind::Part, 2, "f", false, "第"),
+        (r"^第(N)章", NodeKind::Chapter, 3, "c", false, "第"),
+        (r"^第(N)节", NodeKind::Section, 4, "s", false, "第"),
+        (r"^(N)、", NodeKind::Heading, 5, "", true, NUMERALS),
+        (r"^[（(](N)[）)]", NodeKind::Heading, 6, "", true, "（("),
+        (
+            r"^([0-9０-９]{1,2})[.．]",
+            NodeKind::Heading,
+            7,
+            "",
+            true,
+            DIGITS,
+        ),
     ];
     rows.iter()
-        .filter_map(|&(pat, kind, level, prefix, numbered)| {
+        .filter_map(|&(pat, kind, level, prefix, numbered, starts)| {
             Some(Rule {
                 kind,
                 level,
                 prefix,
                 numbered,
+                starts,
                 re: Regex::new(&pat.replace('N', NUM)).ok()?,
             })
         })
@@ -96,6 +108,9 @@ fn numeral(s: &str) -> Option<u32> {
 
 /// An article label at the start of a line: (label, number, 之N).
 pub(crate) fn article_at(line: &str) -> Option<(String, u32, Option<u32>, usize)> {
+    if !line.starts_with('第') {
+        return None;
+    }
     let re = ARTICLE.as_ref()?;
     let m = re.captures(line)?;
     let whole = m.get(0)?;
@@ -124,7 +139,11 @@ pub(crate) fn article_at(line: &str) -> Option<(String, u32, Option<u32>, usize)
 
 /// A heading matched at the start of a line: the rule, the label, its number, the rest.
 pub(crate) fn heading_at(line: &str) -> Option<(&'static Rule, &str, Option<u32>, &str)> {
+    let first = line.chars().next()?;
     for r in RULES.iter() {
+        if !r.starts.contains(first) {
+            continue;
+        }
         if let Some(m) = r.re.captures(line) {
             let whole = m.get(0)?;
             let rest = &line[whole.end()..];

@@ -27,14 +27,14 @@ use crate::corpus::{self, DocMeta, Document, Node, Skipped};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 /// Bumped whenever the schema or the analysis changes meaning.
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 /// The domain dictionary's file name inside a corpus directory.
 pub const DICT_FILE: &str = "terms.dic";
 const META_FILE: &str = "zhengce.json";
@@ -294,18 +294,25 @@ pub fn build_with(
     // Stamps first: a file changed while the build reads it gets a newer stamp than the
     // one recorded, so the next check hashes it again.
     let files = corpus_stamps(corpus_dir)?;
-    let (docs, skipped) = corpus::load_library_with(corpus_dir, &|d, t| progress("parse", d, t))?;
+    let domain = read_domain_dict(corpus_dir)?;
+    // The full dictionary loads (≈ 0.5 s) while the corpus is parsed.
+    let (parsed, full) = std::thread::scope(|s| {
+        let full = s.spawn(|| Segmenter::full(&domain));
+        let parsed = corpus::load_library_with(corpus_dir, &|d, t| progress("parse", d, t));
+        (parsed, full.join())
+    });
+    let (docs, skipped) = parsed?;
     if docs.is_empty() {
         return Err(corpus::CorpusError::Empty(corpus_dir.to_path_buf()).into());
     }
+    let full =
+        Arc::new(full.map_err(|_| Error::Internal("the dictionary loader panicked".into()))??);
     tracing::info!(
         ms = started.elapsed().as_millis() as u64,
         documents = docs.len(),
         "parsed"
     );
-    let domain = read_domain_dict(corpus_dir)?;
     let corpus_hash = corpus_fingerprint(corpus_dir)?;
-    let full = Arc::new(Segmenter::full(&domain)?);
 
     std::fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
     check_owned(index_dir)?;
@@ -328,78 +335,27 @@ pub fn build_with(
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 4);
+    let text_bytes: usize = docs
+        .iter()
+        .flat_map(|d| &d.passages)
+        .map(|p| p.text.len())
+        .sum();
     let mut writer: tantivy::IndexWriter<TantivyDocument> =
-        index.writer_with_num_threads(threads, 64_000_000 * threads)?;
-    let mut passages = 0;
-    let mut bytes = 0;
-    let mut seq = 0u64;
-    let total_passages: usize = docs.iter().map(|d| d.passages.len()).sum();
-    // Dated versions of one law share a key; a passage of one of them is counted once.
-    let mut versions: HashMap<String, usize> = HashMap::new();
-    for d in &docs {
-        *versions.entry(version_key(&d.title, &d.meta)).or_insert(0) += 1;
-    }
-    for (docn, d) in docs.iter().enumerate() {
-        let doc_type = d.meta.doc_type.as_deref().unwrap_or("");
-        let key = version_key(&d.title, &d.meta);
-        let versioned = versions
-            .get(&key)
-            .is_some_and(|&n| n > 1)
-            .then_some(key.as_str());
-        let mut prev: Option<&corpus::Passage> = None;
-        for p in &d.passages {
-            // The first passage under its innermost heading opens it.
-            let opens = prev.is_none_or(|q| {
-                q.section != p.section || q.sidebar != p.sidebar || q.chapter != p.chapter
-            });
-            prev = Some(p);
-            writer.add_document(fields.library_document(
-                p,
-                seq,
-                opens,
-                docn as u64,
-                doc_type,
-                versioned,
-            )?)?;
-            seq += 1;
-            if seq.is_multiple_of(4096) {
-                progress("index", seq as usize, total_passages);
-            }
-            passages += 1;
-            bytes += p.text.len();
-        }
-    }
-    tracing::info!(ms = started.elapsed().as_millis() as u64, "documents added");
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    tracing::info!(ms = started.elapsed().as_millis() as u64, "committed");
-
-    // The dictionary the queries need, compiled from every indexed text: passages,
-    // titles and headings (the heading fields are segmented too).
-    fn headings<'a>(nodes: &'a [Node], out: &mut Vec<&'a str>) {
-        for n in nodes {
-            out.push(n.title.as_str());
-            headings(&n.children, out);
-        }
-    }
-    let mut titles: Vec<&str> = Vec::new();
-    for d in &docs {
-        titles.push(d.title.as_str());
-        headings(&d.outline, &mut titles);
-        for p in &d.passages {
-            titles.extend(p.lead.as_deref());
-            for h in [&p.chapter, &p.section, &p.sidebar].into_iter().flatten() {
-                titles.push(h.title.as_str());
-            }
-        }
-    }
-    let compiled = full
-        .compile_for(
-            docs.iter()
-                .flat_map(|d| d.passages.iter().map(|p| p.text.as_str()))
-                .chain(titles.iter().copied()),
-        )
-        .ok_or_else(|| Error::Query("internal: full segmenter expected".into()))?;
+        index.writer_with_num_threads(threads, writer_budget(text_bytes, threads) * threads)?;
+    // The dictionary the queries need is compiled on its own thread while the passages
+    // are indexed: it reads the same texts and nothing the index writes.
+    let (compiled, (passages, bytes)) = std::thread::scope(|s| -> Result<_> {
+        let compiler = s.spawn(|| compile_dictionary(&full, &docs));
+        let added = add_passages(&writer, &fields, &docs, progress)?;
+        tracing::info!(ms = started.elapsed().as_millis() as u64, "documents added");
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        tracing::info!(ms = started.elapsed().as_millis() as u64, "committed");
+        let compiled = compiler
+            .join()
+            .map_err(|_| Error::Internal("the dictionary compiler panicked".into()))??;
+        Ok((compiled, added))
+    })?;
     write_synced(&tmp.join(COMPILED_DICT), compiled.as_bytes())?;
     tracing::info!(
         ms = started.elapsed().as_millis() as u64,
@@ -450,6 +406,94 @@ pub fn build_with(
         generation,
         skipped,
     })
+}
+
+/// The indexing memory of each writer thread for `text_bytes` of passage text: enough
+/// for its share of the corpus in one segment (≈ 8 bytes of memory per byte of text, all
+/// fields together), between 64 MB and 1 GB. A segment flushed early costs a second
+/// serialization and a merge; the memory is only taken as the text needs it.
+fn writer_budget(text_bytes: usize, threads: usize) -> usize {
+    (text_bytes.saturating_mul(8) / threads.max(1)).clamp(64 << 20, 1 << 30)
+}
+
+/// Adds every passage of `docs` to `writer`, in document order; returns the number of
+/// passages and of bytes of their text.
+fn add_passages(
+    writer: &tantivy::IndexWriter<TantivyDocument>,
+    fields: &Fields,
+    docs: &[Document],
+    progress: Progress<'_>,
+) -> Result<(usize, usize)> {
+    let mut passages = 0;
+    let mut bytes = 0;
+    let mut seq = 0u64;
+    let total_passages: usize = docs.iter().map(|d| d.passages.len()).sum();
+    // Dated versions of one law share a key; a passage of one of them is counted once.
+    let mut versions: HashMap<String, usize> = HashMap::new();
+    for d in docs {
+        *versions.entry(version_key(&d.title, &d.meta)).or_insert(0) += 1;
+    }
+    for (docn, d) in docs.iter().enumerate() {
+        let doc_type = d.meta.doc_type.as_deref().unwrap_or("");
+        let key = version_key(&d.title, &d.meta);
+        let versioned = versions
+            .get(&key)
+            .is_some_and(|&n| n > 1)
+            .then_some(key.as_str());
+        let mut prev: Option<&corpus::Passage> = None;
+        for p in &d.passages {
+            // The first passage under its innermost heading opens it.
+            let opens = prev.is_none_or(|q| {
+                q.section != p.section || q.sidebar != p.sidebar || q.chapter != p.chapter
+            });
+            prev = Some(p);
+            writer.add_document(fields.library_document(
+                p,
+                seq,
+                opens,
+                docn as u64,
+                doc_type,
+                versioned,
+            )?)?;
+            seq += 1;
+            if seq.is_multiple_of(4096) {
+                progress("index", seq as usize, total_passages);
+            }
+            passages += 1;
+            bytes += p.text.len();
+        }
+    }
+    Ok((passages, bytes))
+}
+
+/// The part of the full dictionary that the texts of `docs` use (see
+/// [`Segmenter::compile_for`]): passages, titles and headings (the heading fields are
+/// segmented too).
+fn compile_dictionary(full: &Segmenter, docs: &[Document]) -> Result<String> {
+    fn headings<'a>(nodes: &'a [Node], out: &mut HashSet<&'a str>) {
+        for n in nodes {
+            out.insert(n.title.as_str());
+            headings(&n.children, out);
+        }
+    }
+    // Every passage repeats its headings: each distinct one is scanned once.
+    let mut titles: HashSet<&str> = HashSet::new();
+    for d in docs {
+        titles.insert(d.title.as_str());
+        headings(&d.outline, &mut titles);
+        for p in &d.passages {
+            titles.extend(p.lead.as_deref());
+            for h in [&p.chapter, &p.section, &p.sidebar].into_iter().flatten() {
+                titles.insert(h.title.as_str());
+            }
+        }
+    }
+    full.compile_for(
+        docs.iter()
+            .flat_map(|d| d.passages.iter().map(|p| p.text.as_str()))
+            .chain(titles),
+    )
+    .ok_or_else(|| Error::Internal("full segmenter expected".into()))
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> Result<()> {
