@@ -130,6 +130,30 @@ fn no_false_hits_across_word_boundaries() {
 }
 
 #[test]
+fn one_character_finds_every_passage_that_contains_it() {
+    // Common characters that jieba leaves alone in some places and keeps inside longer
+    // words in others: a query of one character finds both, in the text or in the
+    // title of the passage's section or sidebar.
+    let docs = zhengce::index::load_corpus(&common::corpus_dir()).expect("corpus");
+    let has = |s: &str, c: &str| zhengce::analysis::fold(s).contains(c);
+    for c in ["水", "地", "县", "镇"] {
+        let want = docs
+            .iter()
+            .flat_map(|d| &d.passages)
+            .filter(|p| {
+                has(&p.text, c)
+                    || [&p.section, &p.sidebar]
+                        .into_iter()
+                        .flatten()
+                        .any(|h| has(&h.title, c))
+            })
+            .count();
+        assert!(want > 1, "{c}: {want}");
+        assert_eq!(search(c).total, want, "{c}");
+    }
+}
+
+#[test]
 fn snippets_merge_marks_and_count_characters() {
     let r = search("三区三州");
     let h = &r.hits[0];

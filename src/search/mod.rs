@@ -418,12 +418,16 @@ impl QueryPlan {
     fn new(pq: &ParsedQuery, searcher: &Searcher, ix: &OpenIndex) -> Result<Self> {
         let f = ix.fields;
         let mode_of = |w: &str| -> Result<Mode> {
+            // One character: every occurrence, not only where jieba left it alone.
+            if w.chars().count() == 1 {
+                return Ok(Mode::Substring);
+            }
             let df = searcher.doc_freq(&Term::from_field_text(f.text, w))?
                 + searcher.doc_freq(&Term::from_field_text(f.parts, w))?
                 + searcher.doc_freq(&Term::from_field_text(f.titles, w))?;
             Ok(if df > 0 {
                 Mode::Word
-            } else if w.chars().count() == 1 || !ix.segmenter.has_word(w) {
+            } else if !ix.segmenter.has_word(w) {
                 Mode::Substring
             } else {
                 Mode::Nothing
