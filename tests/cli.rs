@@ -3,17 +3,23 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn zhengce(index: &Path, args: &[&str]) -> Output {
+/// Runs the binary over the corpus folder `corpus` (relative to the crate).
+fn zhengce_over(corpus: &str, index: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_zhengce"))
         .args(args)
         .env(
             "ZHENGCE_CORPUS",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"),
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(corpus),
         )
         .env("ZHENGCE_INDEX", index)
         .env("NO_COLOR", "1")
         .output()
         .expect("run zhengce")
+}
+
+/// Runs the binary over the plan's corpus.
+fn zhengce(index: &Path, args: &[&str]) -> Output {
+    zhengce_over("corpus", index, args)
 }
 
 #[test]
@@ -161,16 +167,7 @@ fn rebuilds_when_the_corpus_changes() {
 
 /// Runs the binary over the fixture library (laws, a policy text, the plan).
 fn zhengce_library(index: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_zhengce"))
-        .args(args)
-        .env(
-            "ZHENGCE_CORPUS",
-            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/library"),
-        )
-        .env("ZHENGCE_INDEX", index)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run zhengce")
+    zhengce_over("tests/fixtures/library", index, args)
 }
 
 fn json_of(out: &Output) -> serde_json::Value {
