@@ -23,7 +23,6 @@ use tantivy::{Index, IndexWriter, TantivyDocument, doc};
 struct Chars;
 
 struct CharStream<'a> {
-    text: &'a str,
     it: std::str::CharIndices<'a>,
     token: Token,
 }
@@ -32,7 +31,6 @@ impl Tokenizer for Chars {
     type TokenStream<'a> = CharStream<'a>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CharStream<'a> {
         CharStream {
-            text,
             it: text.char_indices(),
             token: Token {
                 position: usize::MAX,
@@ -51,7 +49,6 @@ impl TokenStream for CharStream<'_> {
                 self.token.offset_from = b;
                 self.token.offset_to = b + c.len_utf8();
                 self.token.position = self.token.position.wrapping_add(1);
-                let _ = self.text;
                 return true;
             }
         }
