@@ -78,6 +78,9 @@ pub enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Say what each ranking signal contributed to each hit, and the expanded query.
+        #[arg(long)]
+        explain: bool,
     },
     /// (Re)build the index, atomically.
     Index {
@@ -215,6 +218,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             doc,
             doc_type,
             json,
+            explain,
         } => {
             let engine = engine(&cli)?;
             let req = SearchRequest {
@@ -225,6 +229,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 kind: kind.map(Into::into),
                 doc: doc.clone(),
                 doc_type: doc_type.clone(),
+                explain: *explain,
             };
             let res = match engine.search(&req) {
                 Ok(r) => r,
@@ -251,6 +256,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 if res.partial {
                     writeln!(out, "(no passage has every word; showing partial matches)")?;
                 }
+                if *explain && !res.expanded.is_empty() {
+                    let e: Vec<String> = res
+                        .expanded
+                        .iter()
+                        .map(|e| format!("{} → {} ({:.2})", e.from, e.to, e.weight))
+                        .collect();
+                    writeln!(out, "expanded: {}", e.join(", "))?;
+                }
                 for (i, h) in res.hits.iter().enumerate() {
                     writeln!(
                         out,
@@ -260,6 +273,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                         h.passage.id
                     )?;
                     writeln!(out, "    {}", terminal_snippet(&h.snippet, color))?;
+                    if let Some(x) = &h.explain {
+                        writeln!(
+                            out,
+                            "    score {:.3} = query {:.3} × exp(prior {:+.2} title {:+.2} place {:+.2} version {:+.2}) + document {:.3}{}",
+                            h.score,
+                            x.query,
+                            x.prior,
+                            x.title,
+                            x.place,
+                            x.version,
+                            x.document,
+                            if x.strict { "" } else { " (partial match)" }
+                        )?;
+                    }
                     if !h.versions.is_empty() {
                         let v: Vec<String> = h
                             .versions

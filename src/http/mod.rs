@@ -200,6 +200,8 @@ pub struct SearchParams {
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub doc_type: Option<String>,
+    /// Whether each hit says what each ranking signal contributed (`explain`).
+    pub explain: Option<bool>,
 }
 
 impl SearchParams {
@@ -232,6 +234,7 @@ impl SearchParams {
             kind: self.kind,
             doc: self.doc.filter(|d| !d.is_empty()),
             doc_type: self.doc_type.filter(|d| !d.is_empty()),
+            explain: self.explain.unwrap_or(false),
         };
         req.validate()?;
         Ok(req)
