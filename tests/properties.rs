@@ -74,15 +74,6 @@ fn terms() -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec(prop_oneof![pick, "\\PC{1,4}"], 0..5)
 }
 
-/// Undoes `escape_html`.
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
 
@@ -109,7 +100,7 @@ proptest! {
         }
         prop_assert!(!open, "unclosed mark: {}", s.html);
         // The visible text is a piece of the original text (plus ellipses).
-        let visible = unescape(&bare);
+        let visible = zhengce::response::unescape_html(&bare);
         let core = visible.strip_prefix('…').unwrap_or(&visible);
         let core = if core.len() < visible.len() || !text.ends_with('…') {
             core.strip_suffix('…').unwrap_or(core)

@@ -93,7 +93,8 @@ impl SearchRequest {
 }
 
 /// One hit: the passage's fields plus score, snippet and highlights.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct Hit {
     /// The passage.
     #[serde(flatten)]
@@ -115,7 +116,8 @@ pub struct Hit {
 }
 
 /// An older version of a hit's passage (see [`Hit::versions`]).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct Version {
     /// The document id of that version.
     pub doc: String,
@@ -126,7 +128,8 @@ pub struct Version {
 }
 
 /// A search response.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct SearchResponse {
     /// The query as received.
     pub query: String,
