@@ -229,9 +229,21 @@ impl Passage {
     }
 
     /// Whether `other` stands in the same document and outline group (same headings up to
-    /// the article): neighbours, context groups and "opens a heading" use this.
+    /// the article): neighbours and "opens a heading" use this.
     pub fn same_group(&self, other: &Passage) -> bool {
         self.doc == other.doc && self.group() == other.group()
+    }
+
+    /// The headings of the section it stands in: its [`group`](Passage::group) without the
+    /// items (`1.`) of a policy text, whose paragraphs context groups and quotes run across.
+    pub fn section_headings(&self) -> &[PathHeading] {
+        path::section_of(&self.path)
+    }
+
+    /// Whether it opens its outline group: the first passage after `prev` (the passage
+    /// before it in its document, if any) under its headings.
+    pub fn opens_group(&self, prev: Option<&Passage>) -> bool {
+        prev.is_none_or(|q| !q.same_group(self))
     }
 
     /// The chapter number (1-based), if the passage stands in a chapter.

@@ -3,7 +3,8 @@
 //!
 //! Every heading kind is one row of [`HeadingKind::row`]: its JSON name, the outline node
 //! it makes and the legacy passage field it fills. Citations ([`citation`]), section paths
-//! ([`section_path`]), the outline group a passage belongs to ([`group`]) and the legacy
+//! ([`section_path`]), the outline group a passage belongs to ([`group`], and the section
+//! for context groups, [`section_of`]) and the legacy
 //! fields `part` / `chapter` / `section` / `sidebar` / `item` / `article` of a
 //! [`Passage`](super::Passage) ([`Slots::of`]) are computed here and nowhere else.
 //!
@@ -196,6 +197,19 @@ pub fn group(path: &[PathHeading]) -> &[PathHeading] {
     }
 }
 
+/// The section a path stands in: its [`group`] without the items (`1.`) of a policy
+/// text's section, whose paragraphs read on as one text (context groups and quotes run
+/// across them).
+pub fn section_of(path: &[PathHeading]) -> &[PathHeading] {
+    let g = group(path);
+    let n = g.len()
+        - g.iter()
+            .rev()
+            .take_while(|h| h.kind == HeadingKind::Item)
+            .count();
+    &g[..n]
+}
+
 /// The article heading of a path, if it ends in one.
 pub fn article(path: &[PathHeading]) -> Option<&PathHeading> {
     path.last().filter(|h| h.kind == HeadingKind::Article)
@@ -257,6 +271,7 @@ mod tests {
         assert_eq!(s.chapter.map(|p| p.title), Some("设立".into()));
         assert_eq!(s.article.as_deref(), Some("第六条"));
         assert_eq!(group(&path).len(), 3);
+        assert_eq!(section_of(&path), group(&path));
         assert_eq!(citation("法", &path, None), "《法》第六条");
     }
 
@@ -271,6 +286,14 @@ mod tests {
         let s = Slots::of(&path);
         assert_eq!(s.chapter.map(|c| c.label), Some("一、".into()));
         assert_eq!(s.section.map(|c| c.label), Some("（一）".into()));
+        let item = [
+            path[0].clone(),
+            path[1].clone(),
+            h(HeadingKind::Item, "2.", "便利店", Some(2)),
+        ];
+        assert_eq!(citation("意见", &item, None), "《意见》一（一）2");
+        assert_eq!(section_of(&item), &path[..]);
+        assert_eq!(group(&item).len(), 3);
         let plan = [h(HeadingKind::Preface, "前言", "", None)];
         assert_eq!(
             citation("规划", &plan, Some([1, 2])),
