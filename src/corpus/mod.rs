@@ -218,6 +218,13 @@ impl Passage {
         self
     }
 
+    /// The passage at `path` in the document titled `title`: [`with_path`](Self::with_path)
+    /// and its citation computed from the path and its pages ([`path::citation`]).
+    pub fn cited_at(mut self, title: &str, path: Vec<PathHeading>) -> Self {
+        self.citation = path::citation(title, &path, self.pages);
+        self.with_path(path)
+    }
+
     /// The heading path, e.g. `第二章 加大欠发达地区帮扶力度 › 第二节 加大以工代赈实施力度`.
     pub fn section_path(&self) -> String {
         path::section_path(&self.path)

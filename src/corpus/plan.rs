@@ -34,7 +34,7 @@
 
 use super::{
     CorpusError, Document, Heading, HeadingKind, Node, NodeKind, Passage, PassageKind, PathHeading,
-    Sidecar, chinese_numeral, label_number, path,
+    Sidecar, chinese_numeral, label_number,
 };
 use regex::Regex;
 use std::sync::LazyLock;
@@ -342,7 +342,6 @@ fn passages(doc: &Document, segments: &[Segment], chars: &[char]) -> Vec<Passage
                 id: format!("{}-{key}.{counter}", doc.id),
                 doc: doc.id.clone(),
                 kind: seg.kind,
-                citation: path::citation(&doc.title, &path, pages),
                 pages,
                 lead,
                 text: chars[s..e].iter().collect(),
@@ -351,7 +350,7 @@ fn passages(doc: &Document, segments: &[Segment], chars: &[char]) -> Vec<Passage
                 seq: out.len(),
                 ..Passage::default()
             };
-            out.push(passage.with_path(path.clone()));
+            out.push(passage.cited_at(&doc.title, path.clone()));
         }
     }
     out

@@ -17,7 +17,7 @@
 //! nodes, and Markdown headings without a number (`## 案情回顾`), which are level-5
 //! `heading`s. What each kind makes (outline node, passage field) is its row of
 //! [`HeadingKind::row`]; a passage's [`path`](Passage::path) lists the headings it stands
-//! under, and its citation is computed from that path ([`path::citation`]).
+//! under, and its citation is computed from that path ([`Passage::cited_at`]).
 //!
 //! A structural line (编/章/节) is a heading when it is a Markdown heading or a short line
 //! without sentence punctuation. In numbered text (no articles), `一、` always opens a
@@ -36,7 +36,7 @@
 
 use super::{
     DocMeta, Document, HeadingKind, Node, NodeKind, Passage, PassageKind, PathHeading,
-    chinese_numeral, path, plan::split_long,
+    chinese_numeral, plan::split_long,
 };
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
@@ -550,7 +550,6 @@ fn passages(r: &Reader, ids: &[String], id: &str, title: &str) -> Vec<Passage> {
         if let Some((label, n, _)) = &u.article {
             path.push(PathHeading::new(HeadingKind::Article, label, "", Some(*n)));
         }
-        let citation = path::citation(title, &path, None);
         for (k, (s, e)) in split_long(&chars, u.start, u.end).into_iter().enumerate() {
             let p = Passage {
                 id: pids.next(id, u, k, ids),
@@ -562,13 +561,12 @@ fn passages(r: &Reader, ids: &[String], id: &str, title: &str) -> Vec<Passage> {
                 },
                 lead: if k == 0 { u.lead.clone() } else { None },
                 text: chars[s..e].iter().collect(),
-                citation: citation.clone(),
                 start: s,
                 end: e,
                 seq: out.len(),
                 ..Passage::default()
             };
-            out.push(p.with_path(path.clone()));
+            out.push(p.cited_at(title, path.clone()));
         }
     }
     out
