@@ -428,3 +428,35 @@ fn path_of_a_policy_subheading() {
     assert_eq!(kinds, ["heading", "subheading", "item"]);
     assert_eq!(item.citation, format!("《{}》二（三）2", d.title));
 }
+
+#[test]
+fn groups_and_sections_come_from_the_path() {
+    let d = fixture("政策/关于推进县域商业体系建设的意见.txt");
+    let find = |start: &str| {
+        d.passages
+            .iter()
+            .position(|p| p.text.starts_with(start))
+            .expect(start)
+    };
+    let (one, two) = (find("1.改造提升乡镇商贸中心"), find("2.发展农村便利店"));
+    let (p1, p2) = (&d.passages[one], &d.passages[two]);
+    // Each item opens its own group; both stand in the section （三）.
+    assert!(!p1.same_group(p2));
+    assert!(p2.opens_group(Some(&d.passages[two - 1])));
+    assert_eq!(p1.section_headings(), p2.section_headings());
+    assert_eq!(
+        p2.section_headings().last().map(|h| h.label.as_str()),
+        Some("（三）")
+    );
+    // Articles of one section share the group, and the first opens it.
+    let law = fixture("民法典/物权编.md");
+    let a = law
+        .passages
+        .iter()
+        .position(|p| p.text.starts_with("第二百二十九条"))
+        .expect("article 229");
+    let (first, next) = (&law.passages[a], &law.passages[a + 1]);
+    assert!(first.opens_group(Some(&law.passages[a - 1])));
+    assert!(first.same_group(next) && !next.opens_group(Some(first)));
+    assert!(law.passages[0].opens_group(None));
+}
