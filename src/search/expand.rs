@@ -16,7 +16,8 @@ use std::sync::LazyLock;
 const TABLE: &str = include_str!("../../data/expansions.tsv");
 
 /// One expansion applied to a query.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct Expansion {
     /// The user's word.
     pub from: String,

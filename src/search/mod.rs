@@ -103,7 +103,8 @@ impl SearchRequest {
 }
 
 /// One hit: the passage's fields plus score, snippet and highlights.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct Hit {
     /// The passage.
     #[serde(flatten)]
@@ -129,7 +130,8 @@ pub struct Hit {
 
 /// What each ranking signal contributed to a hit's score (see [`rank`]): `score` =
 /// `query` × exp(`prior` + `title` + `place` + `version`) + `document`.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct Explain {
     /// The query's own score of the passage (BM25 over its words and the boosts).
     pub query: f32,
@@ -148,7 +150,8 @@ pub struct Explain {
 }
 
 /// An older version of a hit's passage (see [`Hit::versions`]).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct Version {
     /// The document id of that version.
     pub doc: String,
@@ -159,7 +162,8 @@ pub struct Version {
 }
 
 /// A search response.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct SearchResponse {
     /// The query as received.
     pub query: String,
