@@ -88,7 +88,7 @@ pub(crate) fn paragraphs(pages: &[Page]) -> (Vec<Para>, Vec<[u32; 2]>) {
         .map(|(i, p)| page_lines(i as u32 + 1, p))
         .collect();
     let printed = strip_furniture(&mut lines, pages);
-    strip_footnotes(&mut lines);
+    strip_footnotes(&mut lines, pages);
     let all: Vec<Line> = lines.into_iter().flatten().collect();
     (join(&all), printed)
 }
@@ -245,10 +245,11 @@ fn is_marker(c: char) -> bool {
         || "¹²³⁴⁵⁶⁷⁸⁹⁰*※".contains(c)
 }
 
-/// Removes footnote marks on lines of their own and footnotes: small lines (under 0.85
-/// of the body's size) that start with a mark or follow a mark alone, and the small lines
-/// below them on their page.
-fn strip_footnotes(lines: &mut [Vec<Line>]) {
+/// Removes footnote marks on lines of their own, and footnotes: from a mark alone in the
+/// lower 40% of a page that stands at the start of the line below it (a reference mark
+/// stands inside the text), or from a small line (under 0.85 of the body's size) that
+/// starts with a mark, to the end of the page.
+fn strip_footnotes(lines: &mut [Vec<Line>], pages: &[Page]) {
     let mut sizes: Vec<(f64, usize)> = lines
         .iter()
         .flatten()
@@ -265,19 +266,23 @@ fn strip_footnotes(lines: &mut [Vec<Line>]) {
             break;
         }
     }
-    for page in lines.iter_mut() {
-        let mut in_note = false;
-        page.retain(|l| {
-            let small = l.size < 0.85 * median;
-            if l.text.chars().all(|c| is_marker(c) || c.is_whitespace()) {
-                // A mark alone: a reference in the text above, or a footnote's number
-                // with its text on the small lines that follow.
-                in_note = small;
-                return false;
-            }
-            in_note = small && (in_note || l.text.starts_with(is_marker));
-            !in_note
+    let alone = |l: &Line| l.text.chars().all(|c| is_marker(c) || c.is_whitespace());
+    for (i, page) in lines.iter_mut().enumerate() {
+        let h = pages.get(i).map_or(842.0, |p| p.height).max(1.0);
+        let note_from = (0..page.len()).find(|&k| {
+            let l = &page[k];
+            let small_note = l.size < 0.85 * median && l.text.starts_with(is_marker) && !alone(l);
+            let mark_note = alone(l)
+                && l.y > 0.6 * h
+                && page
+                    .get(k + 1)
+                    .is_some_and(|n| l.x0 <= n.x0 + median && n.y - l.y < 2.0 * median);
+            small_note || mark_note
         });
+        if let Some(k) = note_from {
+            page.truncate(k);
+        }
+        page.retain(|l| !alone(l));
     }
 }
 
