@@ -13,7 +13,8 @@
 //!   unless the line above ended short of the right margin, this line is indented from the
 //!   left margin, there is a wide vertical gap, or this line opens an article or a numbered
 //!   heading after a finished sentence. An open bracket (a 题注 over two lines) always
-//!   continues. The margins are the most common line start and the 90th percentile of the
+//!   continues. A centred short line without sentence punctuation (`第一章　总则`), and a
+//!   line that is only `附件一`, `附　则` or `附录`, is a heading: a paragraph of its own. The margins are the most common line start and the 90th percentile of the
 //!   line ends of the document.
 
 use super::Para;
@@ -62,6 +63,11 @@ static PAGE_NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
         r"^(?:[－\-—–_~·•]*(\d{1,4})[－\-—–_~·•]*|第(\d{1,4})页(?:共\d{1,4}页)?|(\d{1,4})/\d{1,4}|[-－—]?[ⅰ-ⅿⅠ-Ⅿivxlc]{1,6}[-－—]?)$",
     )
     .ok()
+});
+
+/// A line that names an attachment or the closing part: `附件一`, `附件2`, `附　则`, `附录`.
+static ANNEX: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^(?:附\s*件\s*[一二三四五六七八九十0-9０-９]*[：:]?|附\s*则|附\s*录)$").ok()
 });
 
 /// The printed number of a page-number line (`－ 1 －` → 1), `Some(None)` for a number
@@ -325,9 +331,24 @@ fn join(lines: &[Line]) -> Vec<Para> {
     pitch.sort_by(f64::total_cmp);
     let pitch = pitch.get(pitch.len() / 2).copied().unwrap_or(0.0);
 
+    // A centred short line without sentence punctuation is a heading of its own
+    // (`附　则`, `附件一`, `第一章　总则`).
+    let centred = |l: &Line| {
+        let em = l.size.max(1.0);
+        if ANNEX.as_ref().is_some_and(|re| re.is_match(&l.text)) {
+            return true;
+        }
+        ((l.x0 + l.x1) / 2.0 - (left + right) / 2.0).abs() < 1.5 * em
+            && l.x0 > left + 2.0 * em
+            && l.text.chars().count() <= 20
+            && !l.text.chars().any(|c| "。，；！？".contains(c))
+            && article_at(&l.text).is_none()
+    };
     let mut out: Vec<Para> = Vec::new();
+    let mut prev_heading = false;
     for (i, l) in lines.iter().enumerate() {
         let em = l.size.max(1.0);
+        let heading = centred(l);
         let new = match i.checked_sub(1).map(|j| &lines[j]) {
             None => true,
             Some(p) => {
@@ -341,15 +362,16 @@ fn join(lines: &[Line]) -> Vec<Para> {
                     let gap = p.page == l.page && pitch > 0.0 && l.y - p.y > 1.8 * pitch;
                     let opens = ends_sentence(&p.text)
                         && (article_at(&l.text).is_some() || heading_at(&l.text).is_some());
-                    short || indented || gap || opens
+                    short || indented || gap || opens || heading || prev_heading
                 }
             }
         };
+        prev_heading = heading;
         if new {
             out.push(Para {
                 text: String::new(),
                 pages: vec![(0, l.page)],
-                heading: None,
+                heading: heading.then_some(2),
             });
         }
         let Some(para) = out.last_mut() else { continue };
