@@ -454,6 +454,36 @@ mod tests {
     }
 
     #[test]
+    fn centred_lines_and_annexes_stand_alone() {
+        let p = page(&[
+            (100.0, 100.0, "第九十条本法自公布之日"),
+            (100.0, 115.0, "起施行。"),
+            (130.0, 130.0, "附　则"),
+            (120.0, 145.0, "第九十一条本法另有"),
+            (100.0, 160.0, "规定的，从其规定。本法"),
+            (100.0, 175.0, "适用于全国范围内的工作"),
+            (100.0, 190.0, "附件一"),
+            (100.0, 205.0, "测试条例第一号补充规定"),
+        ]);
+        let (paras, _) = paragraphs(&[p]);
+        let texts: Vec<(&str, Option<u8>)> =
+            paras.iter().map(|p| (p.text.as_str(), p.heading)).collect();
+        assert_eq!(
+            texts,
+            [
+                ("第九十条本法自公布之日起施行。", None),
+                ("附 则", Some(2)),
+                (
+                    "第九十一条本法另有规定的，从其规定。本法适用于全国范围内的工作",
+                    None
+                ),
+                ("附件一", Some(2)),
+                ("测试条例第一号补充规定", None),
+            ]
+        );
+    }
+
+    #[test]
     fn page_number_shapes() {
         for s in [
             "－ 1 －",
