@@ -29,9 +29,17 @@ fn main() -> anyhow::Result<()> {
         let mut pages = 0;
         for _ in 0..RUNS {
             let t = Instant::now();
-            let doc = zhengce::corpus::load_file(path)?;
+            match zhengce::corpus::load_file(path) {
+                Ok(doc) => pages = doc.page_starts.last().map_or(0, |p| p.1 as usize),
+                Err(e) => {
+                    eprintln!("skipped {arg}: {e}");
+                    break;
+                }
+            }
             ours.push(t.elapsed().as_secs_f64() * 1000.0);
-            pages = doc.page_starts.last().map_or(0, |p| p.1 as usize);
+        }
+        if ours.len() < RUNS {
+            continue;
         }
         let ours = median(ours);
         let mut peer = Vec::new();

@@ -3,8 +3,9 @@
 //!
 //! Skipped with a reason: a file lopdf cannot parse (broken or not a PDF), an encrypted
 //! PDF that does not open with the empty password, a PDF whose pages carry no text (a
-//! scan: an OCR step is needed first), and a reader failure on a page (the whole file is
-//! skipped, never half indexed).
+//! scan: an OCR step is needed first), a text layer that mostly does not map to Unicode
+//! (fonts without ToUnicode: U+FFFD or private-use characters), and a reader failure on a
+//! page (the whole file is skipped, never half indexed).
 
 use super::Read;
 use super::layout::{Glyph, Page, paragraphs};
@@ -89,6 +90,24 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Read, String> {
         return Err(format!(
             "no text layer: {} page(s) of images only (a scan? run OCR first)",
             pages.len()
+        ));
+    }
+    let (mut shown, mut garbled) = (0usize, 0usize);
+    for c in pages
+        .iter()
+        .flat_map(|p| &p.glyphs)
+        .flat_map(|g| g.s.chars())
+    {
+        if !c.is_whitespace() {
+            shown += 1;
+            if c == '\u{fffd}' || ('\u{e000}'..='\u{f8ff}').contains(&c) || c.is_control() {
+                garbled += 1;
+            }
+        }
+    }
+    if garbled * 3 > shown {
+        return Err(format!(
+            "the text layer does not map to Unicode ({garbled} of {shown} characters unreadable): re-export the PDF or run OCR"
         ));
     }
     if with_text * 2 < pages.len() {
