@@ -9,7 +9,7 @@
 //! - `*.pdf` (with a text layer), `*.docx`, `*.html`/`*.htm`: documents as published, read
 //!   into paragraphs with pages by [`super::read`], then parsed by the same parsers (a law
 //!   when paragraphs open with `第X条`, else policy text);
-//! - `*.doc` (legacy Word): listed, and skipped with the reason.
+//! - `*.doc`, `*.wps` (legacy Word/WPS) and `*.ofd`: listed, and skipped with the reason.
 //!
 //! Other files (sidecars `*.json`, the dictionary `terms.dic`, …) are not looked at;
 //! directories whose name starts with `.` are not entered. A `.txt`/`.md` file that is not a
@@ -202,7 +202,9 @@ fn name_date(stem: &str) -> Option<String> {
 }
 
 /// The extensions of the files a corpus is made of.
-const EXTENSIONS: &[&str] = &["txt", "md", "pdf", "docx", "html", "htm", "doc"];
+const EXTENSIONS: &[&str] = &[
+    "txt", "md", "pdf", "docx", "html", "htm", "doc", "wps", "ofd",
+];
 
 fn extension(p: &Path) -> String {
     p.extension()
@@ -211,8 +213,8 @@ fn extension(p: &Path) -> String {
 }
 
 /// The document files of a corpus tree (`*.txt`, `*.md`, `*.pdf`, `*.docx`, `*.html`,
-/// `*.htm`, and `*.doc` to be reported as skipped), sorted by path; directories starting
-/// with `.` are not entered.
+/// `*.htm`, and `*.doc`, `*.wps`, `*.ofd` to be reported as skipped), sorted by path;
+/// directories starting with `.` are not entered.
 pub fn corpus_files(dir: &Path) -> Result<Vec<PathBuf>, CorpusError> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -259,8 +261,14 @@ pub(crate) fn load_one(root: &Path, path: &Path) -> Result<Document, String> {
         return Err("template, not a document".into());
     }
     let ext = extension(path);
-    if ext == "doc" {
-        return Err("legacy Word .doc (binary) is not read: save it as .docx or PDF".into());
+    match ext.as_str() {
+        "doc" | "wps" => {
+            return Err(format!(
+                "legacy Word/WPS .{ext} (binary) is not read: save it as .docx or PDF"
+            ));
+        }
+        "ofd" => return Err("OFD is not read: export it as PDF".into()),
+        _ => {}
     }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
     if let Some(kind) = Kind::of(&ext) {

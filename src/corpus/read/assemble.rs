@@ -389,6 +389,30 @@ mod tests {
     }
 
     #[test]
+    fn titles_over_two_lines_and_from_the_page() {
+        let mut paras = paged(&[
+            ("国务院关于印发", 1),
+            ("《测试工作方案》的通知", 1),
+            ("国发〔2024〕1号", 1),
+            ("各省人民政府：", 1),
+        ]);
+        let t = take_title(&mut paras, None, "x");
+        assert_eq!(t, "国务院关于印发《测试工作方案》的通知");
+        assert_eq!(paras.len(), 2);
+        // A title given by the page and printed again over two lines is not body text.
+        let mut paras = paged(&[("某市关于测试", 1), ("的通知", 1), ("各区：", 1)]);
+        let t = take_title(&mut paras, Some("某市关于测试的通知".into()), "x");
+        assert_eq!((t.as_str(), paras.len()), ("某市关于测试的通知", 1));
+        // No title-shaped first line: the file name.
+        let mut paras = paged(&[("各位代表：", 1)]);
+        assert_eq!(
+            take_title(&mut paras, None, "3_某某报告_20240101"),
+            "某某报告"
+        );
+        assert_eq!(paras.len(), 1);
+    }
+
+    #[test]
     fn law_with_note_contents_and_pages() {
         let paras = paged(&[
             ("中华人民共和国测试法", 1),
