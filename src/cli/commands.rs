@@ -146,7 +146,32 @@ pub fn index(corpus: &Path, index: &Path, force: bool, out: &mut dyn Write) -> R
         stats.millis,
         index.display()
     )?;
+    writeln!(out, "{}", format_counts(corpus, &stats.skipped))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The documents indexed per file format, and the files skipped:
+/// `formats: pdf 3, docx 2, html 1; skipped 1`.
+fn format_counts(corpus: &Path, skipped: &[zhengce::corpus::Skipped]) -> String {
+    let files = zhengce::corpus::corpus_files(corpus).unwrap_or_default();
+    let skipped_paths: std::collections::HashSet<&Path> =
+        skipped.iter().map(|s| s.path.as_path()).collect();
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for f in &files {
+        let rel = f.strip_prefix(corpus).unwrap_or(f);
+        if skipped_paths.contains(rel) {
+            continue;
+        }
+        let ext = f
+            .extension()
+            .map(|x| x.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        *counts
+            .entry(if ext == "htm" { "html".into() } else { ext })
+            .or_default() += 1;
+    }
+    let list: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+    format!("formats: {}; skipped {}", list.join(", "), skipped.len())
 }
 
 /// `toc`: the outlines, or with `--list` the documents.

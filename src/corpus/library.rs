@@ -5,7 +5,11 @@
 //! - `*.txt` with page markers `—N—` and a `目录`: a plan extracted from PDF
 //!   ([`super::parse_plan`]);
 //! - other `*.txt`: line-broken policy text ([`super::parse_policy`]);
-//! - `*.md`: a law or regulation in Markdown ([`super::parse_law`]).
+//! - `*.md`: a law or regulation in Markdown ([`super::parse_law`]);
+//! - `*.pdf` (with a text layer), `*.docx`, `*.html`/`*.htm`: documents as published, read
+//!   into paragraphs with pages by [`super::read`], then parsed by the same parsers (a law
+//!   when paragraphs open with `第X条`, else policy text);
+//! - `*.doc`, `*.wps` (legacy Word/WPS) and `*.ofd`: listed, and skipped with the reason.
 //!
 //! Other files (sidecars `*.json`, the dictionary `terms.dic`, …) are not looked at;
 //! directories whose name starts with `.` are not entered. A `.txt`/`.md` file that is not a
@@ -23,9 +27,12 @@
 //!
 //! # Metadata
 //!
-//! `source` is the relative path; `date` comes from the file name (`名称(2021-04-29).md`),
-//! else from the text; `doc_type` from the folders (see [`doc_type_for`]), else the title.
+//! `source` is the relative path; `date` comes from the file name (`名称(2021-04-29).md`,
+//! `名称_20241108.docx`), else from the text; `doc_type` from the folders (see
+//! [`doc_type_for`]), else the title; `format` is the file's format (`pdf`, `docx`, `html`,
+//! `md`, `txt`).
 
+use super::read::{self, Kind};
 use super::{CorpusError, DocMeta, Document, Sidecar, parse_law, parse_plan, parse_policy, slug};
 use regex::Regex;
 use serde::Serialize;
@@ -56,8 +63,9 @@ pub enum Format {
 }
 
 static MARKER: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"—\d{1,4}—").ok());
-static NAME_DATE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"[(（](\d{4})-(\d{2})-(\d{2})[)）]").ok());
+static NAME_DATE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"[(（](\d{4})-(\d{2})-(\d{2})[)）]|[_\-](\d{4})(\d{2})(\d{2})(?:[_\-]|$)").ok()
+});
 static TEXT_DATE: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日").ok());
 static BODY_CUT: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -136,6 +144,7 @@ pub fn doc_type_for(rel: &Path, title: &str) -> String {
     for (suffix, kind) in [
         ("规划", "规划"),
         ("纲要", "规划"),
+        ("报告", "报告"),
         ("意见", "意见"),
         ("通知", "通知"),
         ("决定", "决定"),
@@ -179,19 +188,33 @@ fn rel_string(rel: &Path) -> String {
         .join("/")
 }
 
-/// The date carried by a file name: `名称(2021-04-29)`.
+/// The date carried by a file name: `名称(2021-04-29)`, `名称_20241108`.
 fn name_date(stem: &str) -> Option<String> {
     let c = NAME_DATE.as_ref()?.captures(stem)?;
-    Some(format!(
-        "{}-{}-{}",
-        c.get(1)?.as_str(),
-        c.get(2)?.as_str(),
-        c.get(3)?.as_str()
-    ))
+    let k = if c.get(1).is_some() { 1 } else { 4 };
+    let (y, m, d) = (
+        c.get(k)?.as_str(),
+        c.get(k + 1)?.as_str(),
+        c.get(k + 2)?.as_str(),
+    );
+    let (mn, dn): (u32, u32) = (m.parse().ok()?, d.parse().ok()?);
+    ((1..=12).contains(&mn) && (1..=31).contains(&dn)).then(|| format!("{y}-{m}-{d}"))
 }
 
-/// The document files of a corpus tree (`*.txt`, `*.md`), sorted by path; directories
-/// starting with `.` are not entered.
+/// The extensions of the files a corpus is made of.
+const EXTENSIONS: &[&str] = &[
+    "txt", "md", "pdf", "docx", "html", "htm", "doc", "wps", "ofd",
+];
+
+fn extension(p: &Path) -> String {
+    p.extension()
+        .map(|x| x.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// The document files of a corpus tree (`*.txt`, `*.md`, `*.pdf`, `*.docx`, `*.html`,
+/// `*.htm`, and `*.doc`, `*.wps`, `*.ofd` to be reported as skipped), sorted by path;
+/// directories starting with `.` are not entered.
 pub fn corpus_files(dir: &Path) -> Result<Vec<PathBuf>, CorpusError> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -208,7 +231,7 @@ pub fn corpus_files(dir: &Path) -> Result<Vec<PathBuf>, CorpusError> {
                 if !hidden {
                     stack.push(p);
                 }
-            } else if !hidden && p.extension().is_some_and(|x| x == "txt" || x == "md") {
+            } else if !hidden && EXTENSIONS.contains(&extension(&p).as_str()) {
                 out.push(p);
             }
         }
@@ -237,7 +260,20 @@ pub(crate) fn load_one(root: &Path, path: &Path) -> Result<Document, String> {
     if stem.contains("模版") || stem.contains("模板") || stem.eq_ignore_ascii_case("template") {
         return Err("template, not a document".into());
     }
+    let ext = extension(path);
+    match ext.as_str() {
+        "doc" | "wps" => {
+            return Err(format!(
+                "legacy Word/WPS .{ext} (binary) is not read: save it as .docx or PDF"
+            ));
+        }
+        "ofd" => return Err("OFD is not read: export it as PDF".into()),
+        _ => {}
+    }
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    if let Some(kind) = Kind::of(&ext) {
+        return load_published(kind, &bytes, path, rel, &stem);
+    }
     let raw = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
     if raw.trim().is_empty() {
         return Err("empty file".into());
@@ -261,6 +297,7 @@ pub(crate) fn load_one(root: &Path, path: &Path) -> Result<Document, String> {
     let meta = DocMeta {
         date: name_date(&stem),
         source: Some(rel_string(rel)),
+        format: Some(ext),
         ..DocMeta::default()
     };
     let parsed = match format {
@@ -275,6 +312,35 @@ pub(crate) fn load_one(root: &Path, path: &Path) -> Result<Document, String> {
         CorpusError::Parse { message, .. } => message,
         e => e.to_string(),
     })?;
+    if doc.meta.doc_type.is_none() {
+        doc.meta.doc_type = Some(doc_type_for(rel, &doc.title));
+    }
+    Ok(doc)
+}
+
+/// Loads a PDF, DOCX or web page: read into paragraphs, then parsed (see [`super::read`]).
+fn load_published(
+    kind: Kind,
+    bytes: &[u8],
+    path: &Path,
+    rel: &Path,
+    stem: &str,
+) -> Result<Document, String> {
+    let sidecar = Sidecar::load_for(path).map_err(|e| e.to_string())?;
+    let content = read::read(kind, bytes)?;
+    let meta = DocMeta {
+        date: name_date(stem),
+        source: Some(rel_string(rel)),
+        format: Some(kind.name().to_string()),
+        ..DocMeta::default()
+    };
+    let id = |law: bool| {
+        sidecar
+            .id
+            .clone()
+            .unwrap_or_else(|| library_id(rel, if law { Format::Law } else { Format::Policy }))
+    };
+    let mut doc = read::assemble(content, stem, meta, &id)?;
     if doc.meta.doc_type.is_none() {
         doc.meta.doc_type = Some(doc_type_for(rel, &doc.title));
     }

@@ -21,6 +21,7 @@ mod numerals;
 pub mod path;
 mod plan;
 mod policy;
+mod read;
 mod sidecar;
 mod structure;
 
@@ -58,7 +59,7 @@ pub enum CorpusError {
         source: std::io::Error,
     },
     /// The corpus directory holds no document.
-    #[error("no documents found in {0} (expected .txt or .md files)")]
+    #[error("no documents found in {0} (expected .txt, .md, .pdf, .docx or .html files)")]
     Empty(PathBuf),
 }
 
@@ -277,6 +278,16 @@ pub struct DocMeta {
     /// The file, relative to the corpus directory (`/`-separated).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The document number (文号) as printed: `穗府办规〔2021〕7号`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_number: Option<String>,
+    /// The format of the file read: `pdf`, `docx`, `html`, `md` or `txt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    /// `[physical page, printed page number]` for the pages of a PDF that print a number;
+    /// `pages` everywhere else are physical pages (the PDF's own page order, from 1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub printed_pages: Vec<[u32; 2]>,
 }
 
 /// A parsed document.
