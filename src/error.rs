@@ -56,6 +56,13 @@ pub enum Error {
     /// A stored value could not be decoded.
     #[error("stored data: {0}")]
     Json(#[from] serde_json::Error),
+    /// The work did not finish before its [`Deadline`](crate::Deadline) and was stopped.
+    #[error("the request took too long and was stopped")]
+    Timeout,
+    /// A stored passage is missing or unreadable: the index is damaged (a system error,
+    /// not the user's).
+    #[error("the index is damaged: {0}")]
+    Damaged(String),
 }
 
 impl Error {

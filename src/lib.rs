@@ -10,6 +10,7 @@
 //! - [`http`]: the HTTP API, its OpenAPI document and the search page (axum).
 //! - [`cite`]: quote verification (where a quoted text stands, its pages, a citation).
 //! - [`context`]: the best passages for a question with neighbours and sources, in a budget.
+//! - [`deadline`]: [`Deadline`], the point in time after which a request's work stops.
 //! - [`filter`]: the `doc` and `type` filters of search, cite and context ([`DocFilter`]).
 //! - [`mcp`]: an MCP server over stdio (tools `search`, `fetch`, `cite`).
 //!
@@ -27,6 +28,7 @@ pub mod analysis;
 pub mod cite;
 pub mod context;
 pub mod corpus;
+pub mod deadline;
 mod error;
 pub mod filter;
 pub mod http;
@@ -34,6 +36,7 @@ pub mod index;
 pub mod mcp;
 pub mod search;
 
+pub use deadline::Deadline;
 pub use error::{Error, Result};
 pub use filter::DocFilter;
 pub use search::{Engine, SearchRequest, SearchResponse};
@@ -61,39 +64,32 @@ pub fn default_index_dir(corpus_dir: &Path) -> PathBuf {
 
 /// Opens the index of `corpus_dir` at `index_dir`, building it first if it is missing and
 /// rebuilding it if the corpus or the dictionary changed. The note says what was done.
+///
+/// Safe to call from several processes at once: builds exclude each other (a build that
+/// waited for another one of the same corpus uses its result), and the generation opened
+/// is complete and stays on disk while it is open.
 pub fn open_or_build(corpus_dir: &Path, index_dir: &Path) -> Result<(Engine, Option<String>)> {
-    let note = if !index::exists(index_dir) {
-        let empty_or_missing = std::fs::read_dir(index_dir)
-            .map(|mut r| r.next().is_none())
-            .unwrap_or(true);
-        if !empty_or_missing {
-            // Let `open` explain what is wrong with the directory.
-            index::open(index_dir)?;
-        }
-        index::build(corpus_dir, index_dir)?;
-        Some(format!(
-            "built the index at {} (first use)",
-            index_dir.display()
-        ))
-    } else {
-        // Only the meta: the index itself is opened once, by `Engine::open` below.
-        let open = index::read_meta(index_dir);
-        let reason = match &open {
-            Ok(meta) => index::check_fresh(meta, corpus_dir)?,
-            Err(Error::IndexStale { reason, .. }) => Some(reason.clone()),
-            Err(_) => None,
-        };
-        match (open, reason) {
-            (Err(e @ Error::IndexCorrupt { .. }), _) => return Err(e),
-            (_, Some(reason)) => {
-                index::build(corpus_dir, index_dir)?;
-                Some(format!(
-                    "rebuilt the index at {}: {reason}",
+    let reason = match index::read_meta(index_dir) {
+        Ok(meta) => index::check_fresh(&meta, corpus_dir)?,
+        Err(Error::IndexStale { reason, .. }) => Some(reason),
+        // No generation yet (a missing or empty directory, or one whose first build is
+        // running): build, after the running build if there is one.
+        Err(Error::IndexMissing(_)) => Some(String::new()),
+        Err(e) => return Err(e),
+    };
+    let note = match reason {
+        None => None,
+        Some(reason) => {
+            let first = !index::exists(index_dir);
+            let stats = index::build(corpus_dir, index_dir)?;
+            Some(match (first, stats.reused) {
+                (_, true) => format!(
+                    "the index at {} was just built by another process",
                     index_dir.display()
-                ))
-            }
-            (Ok(_), None) => None,
-            (Err(e), None) => return Err(e),
+                ),
+                (true, false) => format!("built the index at {} (first use)", index_dir.display()),
+                (false, false) => format!("rebuilt the index at {}: {reason}", index_dir.display()),
+            })
         }
     };
     Ok((Engine::open(index_dir)?, note))

@@ -48,6 +48,12 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 /// How long a request may take before it is answered with 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// The deadline given to a request's work: a little before [`REQUEST_TIMEOUT`], so that
+/// the work stops by itself when the client is answered with 408 (see [`crate::deadline`]).
+pub fn work_deadline() -> crate::Deadline {
+    crate::Deadline::after(REQUEST_TIMEOUT.saturating_sub(Duration::from_millis(100)))
+}
+
 /// Largest request body accepted (the API takes none; this bounds what a client can send).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -381,9 +387,13 @@ async fn cite(
             "the query parameter text is required, e.g. /api/cite?text=促进边疆巩固的重点地区",
         )
     })?;
+    let deadline = work_deadline();
     let filter = crate::DocFilter::new(params.doc, params.doc_type);
     Ok(Json(
-        blocking(st, move |e| crate::cite::cite_filtered(e, &text, &filter)).await?,
+        blocking(st, move |e| {
+            crate::cite::cite_with(e, &text, &filter, Some(deadline))
+        })
+        .await?,
     ))
 }
 
@@ -442,10 +452,11 @@ async fn context(
         .neighbors
         .unwrap_or(crate::context::DEFAULT_NEIGHBORS);
     crate::context::validate(budget, neighbors)?;
+    let deadline = work_deadline();
     let filter = crate::DocFilter::new(params.doc, params.doc_type);
     Ok(Json(
         blocking(st, move |e| {
-            crate::context::context_filtered(e, &q, budget, neighbors, &filter)
+            crate::context::context_with(e, &q, budget, neighbors, &filter, Some(deadline))
         })
         .await?,
     ))

@@ -1,0 +1,206 @@
+//! Whether an index still matches its corpus: file stamps and the corpus fingerprint.
+//!
+//! Every corpus file (documents, their `.json` sidecars, the domain dictionary) is stamped
+//! by its path relative to the corpus directory, its size and its modification time. The
+//! stamps are taken in one walk of the corpus with one `stat` per file (sidecars are
+//! found in the directory listings, not by probing). When every stamp matches the ones
+//! recorded at build time the index is fresh without reading a file; otherwise the
+//! fingerprint decides (a `touch` is not a change). A moved, added, removed or resized
+//! file changes the stamps; a moved file always changes the fingerprint too, since a
+//! document's id and kind come from its path.
+
+use super::{DICT_FILE, FORMAT_VERSION, Meta};
+use crate::analysis::Segmenter;
+use crate::corpus;
+use crate::{Error, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+/// Above this many bytes, the fingerprint hashes paths, sizes and modification times
+/// instead of contents.
+pub const FINGERPRINT_CONTENT_LIMIT: u64 = 8 << 20;
+
+/// A corpus file's relative path, size and modification time (nanoseconds since the epoch).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStamp {
+    /// Path relative to the corpus directory (`/`-separated).
+    pub path: String,
+    /// Size in bytes.
+    pub len: u64,
+    /// Modification time, nanoseconds since the Unix epoch (0 when unknown).
+    pub mtime_ns: u128,
+}
+
+/// The files that make the corpus, sorted: documents (recursively), their sidecars and the
+/// dictionary.
+fn corpus_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let docs = corpus::corpus_files(dir)?;
+    // The `.json` names of each directory holding documents, listed once per directory.
+    let mut listings: BTreeMap<&Path, HashSet<OsString>> = BTreeMap::new();
+    for f in &docs {
+        if let Some(parent) = f.parent()
+            && !listings.contains_key(parent)
+        {
+            let names = std::fs::read_dir(parent)
+                .map_err(|e| Error::io(parent, e))?
+                .flatten()
+                .map(|e| e.file_name())
+                .filter(|n| Path::new(n).extension().is_some_and(|x| x == "json"))
+                .collect();
+            listings.insert(parent, names);
+        }
+    }
+    let mut files = Vec::with_capacity(docs.len() + 1);
+    for f in &docs {
+        let side = f.with_extension("json");
+        let listed = match (f.parent(), side.file_name()) {
+            (Some(parent), Some(name)) => listings.get(parent).is_some_and(|l| l.contains(name)),
+            _ => false,
+        };
+        if listed {
+            files.push(side);
+        }
+    }
+    files.extend(docs);
+    let dict = dir.join(DICT_FILE);
+    if dir_lists(dir, DICT_FILE) {
+        files.push(dict);
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Whether the directory `dir` lists `name` (no `stat`).
+fn dir_lists(dir: &Path, name: &str) -> bool {
+    std::fs::read_dir(dir)
+        .map(|rd| rd.flatten().any(|e| e.file_name() == name))
+        .unwrap_or(false)
+}
+
+fn rel_name(corpus_dir: &Path, f: &Path) -> String {
+    let rel = f.strip_prefix(corpus_dir).unwrap_or(f);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn mtime_ns(md: &std::fs::Metadata) -> u128 {
+    md.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// The stamps (relative path, size, modification time) of the corpus files, sorted by
+/// path. Cheap: one `stat` per file, no reads.
+pub fn corpus_stamps(corpus_dir: &Path) -> Result<Vec<FileStamp>> {
+    stamps_of(corpus_dir, &corpus_files(corpus_dir)?)
+}
+
+fn stamps_of(corpus_dir: &Path, files: &[PathBuf]) -> Result<Vec<FileStamp>> {
+    files
+        .iter()
+        .map(|f| {
+            let md = std::fs::metadata(f).map_err(|e| Error::io(f, e))?;
+            Ok(FileStamp {
+                path: rel_name(corpus_dir, f),
+                len: md.len(),
+                mtime_ns: mtime_ns(&md),
+            })
+        })
+        .collect()
+}
+
+/// A fingerprint of the corpus: every file's relative path, size and content; for a
+/// corpus over [`FINGERPRINT_CONTENT_LIMIT`] bytes, path, size and modification time.
+pub fn corpus_fingerprint(corpus_dir: &Path) -> Result<String> {
+    let files = corpus_files(corpus_dir)?;
+    let stamps = stamps_of(corpus_dir, &files)?;
+    fingerprint_of(&files, &stamps)
+}
+
+/// The fingerprint of files already stamped (see [`corpus_fingerprint`]).
+pub(crate) fn fingerprint_of(files: &[PathBuf], stamps: &[FileStamp]) -> Result<String> {
+    let total: u64 = stamps.iter().map(|s| s.len).sum();
+    let by_content = total <= FINGERPRINT_CONTENT_LIMIT;
+    let mut h = Sha256::new();
+    h.update(format!("zhengce-corpus-v{FORMAT_VERSION}\n"));
+    for (f, s) in files.iter().zip(stamps) {
+        h.update(format!("{}\0{}\0", s.path, s.len));
+        if by_content {
+            let bytes = std::fs::read(f).map_err(|e| Error::io(f, e))?;
+            h.update(&bytes);
+        } else {
+            h.update(s.mtime_ns.to_le_bytes());
+        }
+    }
+    Ok(hex::encode(&h.finalize()[..16]))
+}
+
+/// The stamps and the fingerprint of the corpus, in one walk.
+pub(crate) fn stamps_and_fingerprint(corpus_dir: &Path) -> Result<(Vec<FileStamp>, String)> {
+    let files = corpus_files(corpus_dir)?;
+    let stamps = stamps_of(corpus_dir, &files)?;
+    let fp = fingerprint_of(&files, &stamps)?;
+    Ok((stamps, fp))
+}
+
+/// Reads the domain dictionary of a corpus directory (empty when there is none).
+pub fn read_domain_dict(corpus_dir: &Path) -> Result<String> {
+    let p = corpus_dir.join(DICT_FILE);
+    match std::fs::read_to_string(&p) {
+        Ok(s) => Ok(s),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(Error::io(p, e)),
+    }
+}
+
+/// Why an index no longer matches its corpus, if it does not.
+pub fn check_fresh(meta: &Meta, corpus_dir: &Path) -> Result<Option<String>> {
+    let domain = read_domain_dict(corpus_dir)?;
+    if Segmenter::hash_for(&domain) != meta.dict_hash {
+        return Ok(Some("the dictionary changed".into()));
+    }
+    // Same paths, sizes and modification times as at build time: unchanged, without
+    // reading the files. Otherwise the contents decide (a `touch` is not a change).
+    let files = corpus_files(corpus_dir)?;
+    let stamps = stamps_of(corpus_dir, &files)?;
+    if !meta.files.is_empty() && stamps == meta.files {
+        return Ok(None);
+    }
+    if fingerprint_of(&files, &stamps)? != meta.corpus_hash {
+        return Ok(Some("the corpus changed".into()));
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_name_files_by_relative_path_and_find_sidecars() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("a/b")).expect("mkdir");
+        std::fs::write(d.join("a/b/x.md"), "# 标题\n\n正文。").expect("write");
+        std::fs::write(d.join("a/b/x.json"), "{}").expect("write");
+        std::fs::write(d.join("a/y.txt"), "正文。").expect("write");
+        std::fs::write(d.join(DICT_FILE), "以工代赈\n").expect("write");
+        let s = corpus_stamps(d).expect("stamps");
+        let names: Vec<&str> = s.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(names, ["a/b/x.json", "a/b/x.md", "a/y.txt", DICT_FILE]);
+        // Moving a file to another folder changes its stamp and the fingerprint.
+        let before = corpus_fingerprint(d).expect("fp");
+        std::fs::create_dir_all(d.join("c")).expect("mkdir");
+        std::fs::rename(d.join("a/y.txt"), d.join("c/y.txt")).expect("mv");
+        let after = corpus_stamps(d).expect("stamps");
+        assert!(after.iter().any(|s| s.path == "c/y.txt"));
+        assert_ne!(before, corpus_fingerprint(d).expect("fp"));
+    }
+}
