@@ -304,11 +304,12 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Counts a step of work; checks the deadline every 32 steps.
+    /// Counts a step of work; checks the deadline on the first step and every 32nd.
     fn step(&mut self) -> Result<()> {
+        let i = self.steps;
         self.steps += 1;
         match self.deadline {
-            Some(d) => d.check_every(self.steps, 32),
+            Some(d) => d.check_every(i, 32),
             None => Ok(()),
         }
     }
@@ -587,7 +588,9 @@ fn exact(ctx: &mut Ctx<'_>, needle: &[char]) -> Result<(usize, Vec<CiteMatch>)> 
     // (passage position, char offset) of each occurrence's start → (window, start).
     let mut found: BTreeMap<(u64, usize), (usize, usize)> = BTreeMap::new();
     let mut windows: Vec<Window> = Vec::new();
-    for (seq, addr) in ctx.candidates(&*q)? {
+    let candidates = ctx.candidates(&*q)?;
+    deadline::check(ctx.deadline)?;
+    for (seq, addr) in candidates {
         let Some(p) = ctx.load(seq, Some(addr))? else {
             continue;
         };

@@ -110,7 +110,8 @@ pub fn validate(budget: usize, neighbors: usize) -> Result<()> {
 /// `budget` characters. See the module docs.
 ///
 /// Errors: [`Error::BadRequest`] for a budget outside `200..=20000` or more than 5
-/// neighbours; the errors of [`Engine::search`] for a bad query.
+/// neighbours; the errors of [`Engine::search`] for a bad query, except that a query
+/// without any searchable word gives no group.
 pub fn context(engine: &Engine, q: &str, budget: usize, neighbors: usize) -> Result<ContextResult> {
     context_filtered(engine, q, budget, neighbors, &DocFilter::default())
 }
@@ -146,7 +147,24 @@ pub fn context_with(
     let mut req = SearchRequest::new(q);
     req.limit = MAX_HITS;
     filter.apply(&mut req);
-    let res = engine.search(&req)?;
+    // A query without a searchable word finds nothing: no group (as search answers no hit).
+    let res = if crate::cite::normalize(q).is_empty() {
+        None
+    } else {
+        match engine.search(&req) {
+            Err(Error::NoSearchableWords(_)) => None,
+            other => Some(other?),
+        }
+    };
+    let Some(res) = res else {
+        return Ok(ContextResult {
+            query: q.to_string(),
+            budget,
+            used: 0,
+            groups: Vec::new(),
+            prompt: String::new(),
+        });
+    };
     crate::deadline::check(deadline)?;
     let docs = engine.documents();
     // Global position of each document's first passage, and its index.

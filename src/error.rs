@@ -14,6 +14,11 @@ pub enum Error {
     /// The query was refused (too long, too many terms, empty…). The user can fix it.
     #[error("{0}")]
     Query(String),
+    /// The query has no searchable word (only punctuation, symbols or exclusions). Not a
+    /// mistake of the client's: the HTTP API answers it with 200 and no hits (as
+    /// Meilisearch does); the CLI reports it.
+    #[error("{0}")]
+    NoSearchableWords(String),
     /// A request parameter is out of range. The user can fix it.
     #[error("{0}")]
     BadRequest(String),
@@ -70,7 +75,10 @@ impl Error {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self,
-            Error::Query(_) | Error::BadRequest(_) | Error::NotFound(_)
+            Error::Query(_)
+                | Error::NoSearchableWords(_)
+                | Error::BadRequest(_)
+                | Error::NotFound(_)
         )
     }
 

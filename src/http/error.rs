@@ -83,7 +83,9 @@ impl ApiError {
 impl From<crate::Error> for ApiError {
     fn from(e: crate::Error) -> Self {
         match &e {
-            crate::Error::Query(m) => ApiError::bad_request("bad_query", m.clone()),
+            crate::Error::Query(m) | crate::Error::NoSearchableWords(m) => {
+                ApiError::bad_request("bad_query", m.clone())
+            }
             crate::Error::BadRequest(m) => ApiError::bad_request("bad_parameter", m.clone()),
             crate::Error::NotFound(id) => {
                 ApiError::not_found(format!("no passage has the id {id:?}"))
