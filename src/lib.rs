@@ -69,28 +69,49 @@ pub fn default_index_dir(corpus_dir: &Path) -> PathBuf {
 /// waited for another one of the same corpus uses its result), and the generation opened
 /// is complete and stays on disk while it is open.
 pub fn open_or_build(corpus_dir: &Path, index_dir: &Path) -> Result<(Engine, Option<String>)> {
-    let reason = match index::read_meta(index_dir) {
-        Ok(meta) => index::check_fresh(&meta, corpus_dir)?,
-        Err(Error::IndexStale { reason, .. }) => Some(reason),
+    let meta = match index::read_meta(index_dir) {
+        Ok(meta) => meta,
+        Err(Error::IndexStale { reason, .. }) => return rebuild(corpus_dir, index_dir, reason),
         // No generation yet (a missing or empty directory, or one whose first build is
         // running): build, after the running build if there is one.
-        Err(Error::IndexMissing(_)) => Some(String::new()),
+        Err(Error::IndexMissing(_)) => return rebuild(corpus_dir, index_dir, String::new()),
         Err(e) => return Err(e),
     };
-    let note = match reason {
-        None => None,
+    // The index opens while the corpus is checked (the two take about as long); an
+    // engine opened on a stale index is dropped.
+    let (fresh, engine) = std::thread::scope(|s| {
+        let opening = s.spawn(|| Engine::open(index_dir));
+        let fresh = index::check_fresh(&meta, corpus_dir);
+        let engine = opening
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("opening the index panicked".into())));
+        (fresh, engine)
+    });
+    match fresh? {
+        None => Ok((engine?, None)),
         Some(reason) => {
-            let first = !index::exists(index_dir);
-            let stats = index::build(corpus_dir, index_dir)?;
-            Some(match (first, stats.reused) {
-                (_, true) => format!(
-                    "the index at {} was just built by another process",
-                    index_dir.display()
-                ),
-                (true, false) => format!("built the index at {} (first use)", index_dir.display()),
-                (false, false) => format!("rebuilt the index at {}: {reason}", index_dir.display()),
-            })
+            drop(engine);
+            rebuild(corpus_dir, index_dir, reason)
         }
+    }
+}
+
+/// Builds the index (or waits for a concurrent build of it), then opens it; the note says
+/// what was done.
+fn rebuild(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    reason: String,
+) -> Result<(Engine, Option<String>)> {
+    let first = !index::exists(index_dir);
+    let stats = index::build(corpus_dir, index_dir)?;
+    let note = match (first, stats.reused) {
+        (_, true) => format!(
+            "the index at {} was just built by another process",
+            index_dir.display()
+        ),
+        (true, false) => format!("built the index at {} (first use)", index_dir.display()),
+        (false, false) => format!("rebuilt the index at {}: {reason}", index_dir.display()),
     };
-    Ok((Engine::open(index_dir)?, note))
+    Ok((Engine::open(index_dir)?, Some(note)))
 }

@@ -8,6 +8,12 @@
 //! fingerprint decides (a `touch` is not a change). A moved, added, removed or resized
 //! file changes the stamps; a moved file always changes the fingerprint too, since a
 //! document's id and kind come from its path.
+//!
+//! The cheap path of [`check_fresh`]: the build also records the modification time of
+//! every directory of the corpus. Adding, removing or renaming an entry changes its
+//! directory's time, so while every directory's time is unchanged the set of files is the
+//! recorded one, and only those files are stat'ed (no directory is listed). Any changed
+//! directory falls back to the full walk.
 
 use super::{DICT_FILE, FORMAT_VERSION, Meta};
 use crate::analysis::Segmenter;
@@ -33,6 +39,58 @@ pub struct FileStamp {
     pub len: u64,
     /// Modification time, nanoseconds since the Unix epoch (0 when unknown).
     pub mtime_ns: u128,
+}
+
+/// A corpus directory's relative path (`""`: the corpus directory) and modification time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirStamp {
+    /// Path relative to the corpus directory (`/`-separated).
+    pub path: String,
+    /// Modification time, nanoseconds since the Unix epoch (0 when unknown).
+    pub mtime_ns: u128,
+}
+
+/// The stamps of the corpus directory and of every directory under it that the corpus
+/// walk enters (not hidden ones).
+pub fn dir_stamps(corpus_dir: &Path) -> Result<Vec<DirStamp>> {
+    let mut out = Vec::new();
+    let mut stack = vec![corpus_dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let md = std::fs::metadata(&d).map_err(|e| Error::io(&d, e))?;
+        out.push(DirStamp {
+            path: rel_name(corpus_dir, &d),
+            mtime_ns: mtime_ns(&md),
+        });
+        for e in std::fs::read_dir(&d)
+            .map_err(|e| Error::io(&d, e))?
+            .flatten()
+        {
+            let hidden = e.file_name().to_string_lossy().starts_with('.');
+            let Ok(ft) = e.file_type() else { continue };
+            let p = e.path();
+            if !hidden && (ft.is_dir() || (ft.is_symlink() && p.is_dir())) {
+                stack.push(p);
+            }
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// Whether every recorded directory still has its recorded time: then the corpus holds
+/// the recorded files, and the stamps of those files (one `stat` each) say the rest.
+fn recorded_files_unchanged(meta: &Meta, corpus_dir: &Path) -> bool {
+    if meta.dirs.is_empty() || meta.files.is_empty() {
+        return false;
+    }
+    let dirs_same = meta.dirs.iter().all(|d| {
+        std::fs::metadata(corpus_dir.join(&d.path)).is_ok_and(|m| mtime_ns(&m) == d.mtime_ns)
+    });
+    dirs_same
+        && meta.files.iter().all(|f| {
+            std::fs::metadata(corpus_dir.join(&f.path))
+                .is_ok_and(|m| m.is_file() && m.len() == f.len && mtime_ns(&m) == f.mtime_ns)
+        })
 }
 
 /// The files that make the corpus, sorted: documents (recursively), their sidecars and the
@@ -142,12 +200,14 @@ pub(crate) fn fingerprint_of(files: &[PathBuf], stamps: &[FileStamp]) -> Result<
     Ok(hex::encode(&h.finalize()[..16]))
 }
 
-/// The stamps and the fingerprint of the corpus, in one walk.
-pub(crate) fn stamps_and_fingerprint(corpus_dir: &Path) -> Result<(Vec<FileStamp>, String)> {
+/// What a build records about the corpus: the directories' stamps (taken first), the
+/// files' stamps and the fingerprint.
+pub(crate) fn record(corpus_dir: &Path) -> Result<(Vec<DirStamp>, Vec<FileStamp>, String)> {
+    let dirs = dir_stamps(corpus_dir)?;
     let files = corpus_files(corpus_dir)?;
     let stamps = stamps_of(corpus_dir, &files)?;
     let fp = fingerprint_of(&files, &stamps)?;
-    Ok((stamps, fp))
+    Ok((dirs, stamps, fp))
 }
 
 /// Reads the domain dictionary of a corpus directory (empty when there is none).
@@ -165,6 +225,9 @@ pub fn check_fresh(meta: &Meta, corpus_dir: &Path) -> Result<Option<String>> {
     let domain = read_domain_dict(corpus_dir)?;
     if Segmenter::hash_for(&domain) != meta.dict_hash {
         return Ok(Some("the dictionary changed".into()));
+    }
+    if recorded_files_unchanged(meta, corpus_dir) {
+        return Ok(None);
     }
     // Same paths, sizes and modification times as at build time: unchanged, without
     // reading the files. Otherwise the contents decide (a `touch` is not a change).
@@ -202,5 +265,47 @@ mod tests {
         let after = corpus_stamps(d).expect("stamps");
         assert!(after.iter().any(|s| s.path == "c/y.txt"));
         assert_ne!(before, corpus_fingerprint(d).expect("fp"));
+    }
+
+    #[test]
+    fn the_cheap_path_notices_added_removed_and_changed_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("a/empty")).expect("mkdir");
+        std::fs::write(d.join("a/x.md"), "正文。").expect("write");
+        let meta = |d: &Path| {
+            let (dirs, files, corpus_hash) = record(d).expect("record");
+            Meta {
+                format: FORMAT_VERSION,
+                corpus_hash,
+                dict_hash: Segmenter::hash_for(""),
+                built_at: 0,
+                built_at_iso: String::new(),
+                passages: 1,
+                documents: 1,
+                corpus_dir: String::new(),
+                files,
+                dirs,
+                bytes: 0,
+                skipped: Vec::new(),
+            }
+        };
+        let m = meta(d);
+        assert_eq!(m.dirs.len(), 3, "{:?}", m.dirs);
+        assert!(recorded_files_unchanged(&m, d));
+        assert_eq!(check_fresh(&m, d).expect("check"), None);
+        // A file added to a directory without documents.
+        std::fs::write(d.join("a/empty/y.txt"), "另一个。").expect("write");
+        assert!(!recorded_files_unchanged(&m, d));
+        assert!(check_fresh(&m, d).expect("check").is_some());
+        let m = meta(d);
+        // A changed file (same directory entries).
+        std::fs::write(d.join("a/x.md"), "正文改了。").expect("write");
+        assert!(!recorded_files_unchanged(&m, d));
+        assert!(check_fresh(&m, d).expect("check").is_some());
+        let m = meta(d);
+        // A removed file.
+        std::fs::remove_file(d.join("a/empty/y.txt")).expect("rm");
+        assert!(check_fresh(&m, d).expect("check").is_some());
     }
 }

@@ -23,7 +23,7 @@ mod schema;
 
 pub use build::{BuildStats, build, build_with, load_corpus};
 pub use freshness::{
-    FINGERPRINT_CONTENT_LIMIT, FileStamp, check_fresh, corpus_fingerprint, corpus_stamps,
+    DirStamp, FINGERPRINT_CONTENT_LIMIT, FileStamp, check_fresh, corpus_fingerprint, corpus_stamps,
     read_domain_dict,
 };
 pub use layout::{GenerationLock, current_generation, exists};
@@ -39,6 +39,14 @@ pub const FORMAT_VERSION: u32 = 9;
 pub const DICT_FILE: &str = "terms.dic";
 const COMPILED_DICT: &str = "dict.txt";
 const DOCS_FILE: &str = "docs.json";
+const STAMPS_FILE: &str = "stamps.json";
+
+/// The stamps of a build, in `stamps.json` (see [`Meta::files`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Stamps {
+    files: Vec<FileStamp>,
+    dirs: Vec<DirStamp>,
+}
 
 /// What an index records about itself.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -60,9 +68,15 @@ pub struct Meta {
     /// The corpus directory it was built from.
     pub corpus_dir: String,
     /// Relative path, size and modification time of every corpus file at build time:
-    /// when they all still match, [`check_fresh`] skips hashing the contents.
-    #[serde(default)]
+    /// when they all still match, [`check_fresh`] skips hashing the contents. Kept in
+    /// `stamps.json` beside `zhengce.json`: [`read_meta`] reads them, an opened index
+    /// ([`OpenIndex::meta`]) leaves them empty.
+    #[serde(skip)]
     pub files: Vec<FileStamp>,
+    /// Relative path and modification time of every corpus directory at build time (see
+    /// [`freshness`]); kept with [`files`](Self::files).
+    #[serde(skip)]
+    pub dirs: Vec<DirStamp>,
     /// Bytes of passage text indexed.
     #[serde(default)]
     pub bytes: usize,

@@ -125,10 +125,22 @@ impl DocBases {
 struct DocBasesCache(std::sync::OnceLock<Arc<DocBases>>);
 
 /// What the live generation of `index_dir` records about itself, without opening the
-/// index: reads `CURRENT` and the generation's `zhengce.json` only. Fails like [`open`]
+/// index: reads `CURRENT` and the generation's `zhengce.json` and `stamps.json` only. Fails like [`open`]
 /// on a missing, foreign or outdated index.
 pub fn read_meta(index_dir: &Path) -> Result<Meta> {
-    retry_superseded(index_dir, || live_meta(index_dir)).map(|(_, meta)| meta)
+    retry_superseded(index_dir, || {
+        let (generation, mut meta) = live_meta(index_dir)?;
+        let stamps: super::Stamps =
+            read_json(&generation.join(super::STAMPS_FILE)).map_err(|reason| {
+                Error::IndexCorrupt {
+                    path: index_dir.to_path_buf(),
+                    reason,
+                }
+            })?;
+        meta.files = stamps.files;
+        meta.dirs = stamps.dirs;
+        Ok(meta)
+    })
 }
 
 /// Runs `f` again (a bounded number of times) while it fails on a generation that a
@@ -209,18 +221,30 @@ fn open_once(index_dir: &Path) -> Result<OpenIndex> {
         path: index_dir.to_path_buf(),
         reason,
     };
-    let (generation, _) = live_meta(index_dir)?;
+    let (generation, meta) = live_meta(index_dir)?;
     let lock = GenerationLock::acquire(&generation)
         .map_err(|e| corrupt(format!("{}: {e}", generation.display())))?;
-    // Read the meta again under the lock: the generation cannot go away from here on.
-    let meta: Meta = read_json(&generation.join(META_FILE)).map_err(&corrupt)?;
-    let dict = std::fs::read_to_string(generation.join(COMPILED_DICT))
-        .map_err(|e| corrupt(format!("dictionary: {e}")))?;
-    let segmenter = Arc::new(
-        Segmenter::from_compiled(&dict, &meta.dict_hash)
-            .map_err(|e| corrupt(format!("dictionary: {e}")))?,
-    );
-    let docs: Vec<DocInfo> = read_json(&generation.join(DOCS_FILE)).map_err(&corrupt)?;
+    // Under the lock the generation cannot go away; a cleanup that removed it just before
+    // the lock was taken is noticed here (and the open starts again).
+    if !generation.join(META_FILE).is_file() {
+        return Err(corrupt(format!("{} was removed", generation.display())));
+    }
+    // The dictionary (the longest part of an open) loads while the outlines are read.
+    let (segmenter, docs) = std::thread::scope(|s| {
+        let seg = s.spawn(|| {
+            let dict = std::fs::read_to_string(generation.join(COMPILED_DICT))
+                .map_err(|e| corrupt(format!("dictionary: {e}")))?;
+            Segmenter::from_compiled(&dict, &meta.dict_hash)
+                .map_err(|e| corrupt(format!("dictionary: {e}")))
+        });
+        let docs = read_json::<Vec<DocInfo>>(&generation.join(DOCS_FILE)).map_err(&corrupt);
+        let seg = seg
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("the dictionary loader panicked".into())));
+        (seg, docs)
+    });
+    let segmenter = Arc::new(segmenter?);
+    let docs = docs?;
     let dir = tantivy::directory::MmapDirectory::open(&generation)
         .map_err(|e| corrupt(format!("{e}")))?;
     let index = Index::open(dir).map_err(|e| corrupt(format!("{e}")))?;
