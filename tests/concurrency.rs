@@ -1,5 +1,6 @@
 //! Several processes over one index at once, through the built binary: rebuilds that
-//! exclude each other, readers that never fail while the index is rebuilt.
+//! exclude each other, readers (`serve` under search, cite and context requests, an MCP
+//! client of `zhengce mcp`, CLI searches) that never fail while the index is rebuilt.
 //!
 //! Each test works on its own temporary copy of the repository's corpus (the plan).
 
@@ -164,6 +165,91 @@ fn start_server(corpus: &Path, index: &Path) -> (Child, SocketAddr) {
     panic!("the server did not start: {seen}");
 }
 
+/// An MCP client of `zhengce mcp` over stdio (newline-delimited JSON-RPC).
+struct Mcp {
+    child: Child,
+    stdin: std::process::ChildStdin,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
+    next_id: u64,
+}
+
+impl Mcp {
+    fn start(corpus: &Path, index: &Path) -> Mcp {
+        let mut child = zhengce(corpus, index, &["mcp"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn mcp");
+        let stdin = child.stdin.take().expect("stdin");
+        let stdout = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        let mut m = Mcp {
+            child,
+            stdin,
+            stdout,
+            next_id: 1,
+        };
+        let init = m.call(
+            "initialize",
+            serde_json::json!({"protocolVersion": "2025-03-26", "capabilities": {},
+                "clientInfo": {"name": "concurrency-test", "version": "0"}}),
+        );
+        assert!(init.is_ok(), "initialize: {init:?}");
+        m.send(&serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+        m
+    }
+
+    fn send(&mut self, v: &serde_json::Value) {
+        writeln!(self.stdin, "{v}").expect("write to mcp");
+        self.stdin.flush().expect("flush");
+    }
+
+    /// A request; its result, or the error (a JSON-RPC error or a tool error).
+    fn call(
+        &mut self,
+        method: &str,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value, String> {
+        use std::io::BufRead;
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(
+            &serde_json::json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}),
+        );
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if self
+                .stdout
+                .read_line(&mut line)
+                .map_err(|e| e.to_string())?
+                == 0
+            {
+                return Err("the MCP server closed its output".into());
+            }
+            let v: serde_json::Value =
+                serde_json::from_str(&line).map_err(|e| format!("{e}: {line}"))?;
+            if v["id"] != id {
+                continue;
+            }
+            if !v["error"].is_null() {
+                return Err(v["error"].to_string());
+            }
+            if v["result"]["isError"] == true {
+                return Err(v["result"].to_string());
+            }
+            return Ok(v["result"].clone());
+        }
+    }
+}
+
+impl Drop for Mcp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn readers_never_fail_while_the_index_is_rebuilt_three_times() {
     let (_dir, corpus, index) = corpus_copy();
@@ -184,6 +270,7 @@ fn readers_never_fail_while_the_index_is_rebuilt_three_times() {
     for path in paths {
         let (stop, done, failed) = (stop.clone(), done.clone(), failed.clone());
         workers.push(std::thread::spawn(move || {
+            let mut n = 0usize;
             // Bounded: at most 2,000 requests per worker.
             for _ in 0..2_000 {
                 if stop.load(Ordering::Relaxed) {
@@ -198,13 +285,16 @@ fn readers_never_fail_while_the_index_is_rebuilt_three_times() {
                     Err(e) => failed.lock().expect("lock").push(format!("{path}: {e}")),
                 }
                 done.fetch_add(1, Ordering::Relaxed);
+                n += 1;
             }
+            n
         }));
     }
     {
         let (stop, done, failed) = (stop.clone(), done.clone(), failed.clone());
         let (corpus, index) = (corpus.clone(), index.clone());
         workers.push(std::thread::spawn(move || {
+            let mut n = 0usize;
             for _ in 0..200 {
                 if stop.load(Ordering::Relaxed) {
                     break;
@@ -219,7 +309,39 @@ fn readers_never_fail_while_the_index_is_rebuilt_three_times() {
                         .push(format!("cli: {}", describe(&o)));
                 }
                 done.fetch_add(1, Ordering::Relaxed);
+                n += 1;
             }
+            n
+        }));
+    }
+    {
+        // An MCP server started on the index, asked for searches and cites meanwhile.
+        let (stop, done, failed) = (stop.clone(), done.clone(), failed.clone());
+        let mut mcp = Mcp::start(&corpus, &index);
+        workers.push(std::thread::spawn(move || {
+            let mut n = 0usize;
+            for i in 0..2_000 {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let r = if i % 2 == 0 {
+                    mcp.call(
+                        "tools/call",
+                        serde_json::json!({"name": "search", "arguments": {"query": "以工代赈"}}),
+                    )
+                } else {
+                    mcp.call(
+                        "tools/call",
+                        serde_json::json!({"name": "cite", "arguments": {"text": "促进边疆巩固的重点地区"}}),
+                    )
+                };
+                if let Err(e) = r {
+                    failed.lock().expect("lock").push(format!("mcp: {e}"));
+                }
+                done.fetch_add(1, Ordering::Relaxed);
+                n += 1;
+            }
+            n
         }));
     }
     for round in 0..3 {
@@ -239,8 +361,10 @@ fn readers_never_fail_while_the_index_is_rebuilt_three_times() {
     // Let the server pick up the last generation and answer from it for a while.
     std::thread::sleep(Duration::from_secs(3));
     stop.store(true, Ordering::Relaxed);
+    // Every reader (3 HTTP routes, the CLI, MCP) ran during the rebuilds.
     for w in workers {
-        w.join().expect("worker");
+        let n = w.join().expect("worker");
+        assert!(n >= 2, "a reader ran only {n} requests");
     }
     let health = get(addr, "/healthz").expect("healthz");
     let _ = server.kill();
