@@ -923,6 +923,28 @@ mod tests {
     }
 
     #[test]
+    fn kmp_finds_where_a_quote_could_cross_a_passage_boundary() {
+        let c = |s: &str| s.chars().collect::<Vec<char>>();
+        let needle = c("甲乙丙甲乙");
+        let k = Kmp::new(&needle);
+        // The longest proper prefix of the quote that a passage ends with.
+        assert_eq!(k.tail_state(&c("xx甲乙")), 2);
+        assert_eq!(k.tail_state(&c("xx甲乙丙甲")), 4);
+        assert_eq!(
+            k.tail_state(&c("甲乙丙甲乙")),
+            2,
+            "the whole quote: its border"
+        );
+        assert_eq!(k.tail_state(&c("乙丙")), 0);
+        // The longest proper suffix of the quote that a passage starts with.
+        let rev: Vec<char> = needle.iter().rev().copied().collect();
+        let kr = Kmp::new(&rev);
+        assert_eq!(kr.tail_state_rev(&c("丙甲乙xx")), 3);
+        assert_eq!(kr.tail_state_rev(&c("乙xx")), 1);
+        assert_eq!(kr.tail_state_rev(&c("丙xx")), 0);
+    }
+
+    #[test]
     fn pages() {
         let ps = [(0, 1), (10, 2), (20, 3)];
         assert_eq!(page_at(&ps, 9), Some(1));
