@@ -35,7 +35,7 @@ done
 [ -n "$ADDR" ] || { echo "schemathesis.sh: the server did not start" >&2; exit 1; }
 echo "== schemathesis against http://$ADDR/api/openapi.json ($EXAMPLES examples)" >&2
 # From the work directory: schemathesis keeps its cache (.schemathesis/) in the current one.
-(cd "$WORK" && schemathesis run "http://$ADDR/api/openapi.json" --max-examples "$EXAMPLES" --seed 1 \
+(cd "$WORK" && schemathesis run "http://$ADDR/api/openapi.json" --max-examples "$EXAMPLES" --seed 1 --request-timeout 30 \
   --suppress-health-check all --no-color) 2>&1 | tee "$WORK/st.log" | tail -80
 status=${PIPESTATUS[0]}
 if ! kill -0 "$PID" 2>/dev/null; then
