@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 SECS=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_query_parse fuzz_plan_parse fuzz_snippet fuzz_library_parse)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(fuzz_query_parse fuzz_plan_parse fuzz_snippet fuzz_library_parse fuzz_cite fuzz_segmenter)
 SANITIZER=${FUZZ_SANITIZER:-none}
 
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
@@ -33,8 +33,8 @@ TDIR=()
 [ -n "${FUZZ_TARGET_DIR:-}" ] && TDIR=(--target-dir "$FUZZ_TARGET_DIR")
 "${FUZZ[@]}" build -O -s "$SANITIZER" "${TDIR[@]}"
 
-declare -A SEEDS=([fuzz_query_parse]=query [fuzz_plan_parse]=plan [fuzz_snippet]=snippet [fuzz_library_parse]=library)
-declare -A MAXLEN=([fuzz_query_parse]=2048 [fuzz_plan_parse]=65536 [fuzz_snippet]=4096 [fuzz_library_parse]=32768)
+declare -A SEEDS=([fuzz_query_parse]=query [fuzz_plan_parse]=plan [fuzz_snippet]=snippet [fuzz_library_parse]=library [fuzz_cite]=cite [fuzz_segmenter]=query)
+declare -A MAXLEN=([fuzz_query_parse]=2048 [fuzz_plan_parse]=65536 [fuzz_snippet]=4096 [fuzz_library_parse]=32768 [fuzz_cite]=2048 [fuzz_segmenter]=4096)
 failed=0
 for t in "${TARGETS[@]}"; do
   corpus=fuzz/corpus/$t

@@ -2,16 +2,32 @@
 //!
 //! # Matching
 //!
-//! The quote and every document are compared in a *normalized* form: [`fold`]ed
+//! The quote and every passage are compared in a *normalized* form: [`fold`]ed
 //! (full-width → half-width, traditional → simplified, ASCII lower case) and stripped of
 //! everything that is not a word character ([`is_word_char`]: punctuation, spaces, line
 //! breaks). Each normalized character remembers the passage and the character offset it
 //! came from, so a match points back at the text as printed.
 //!
-//! The passages of a document are concatenated in document order into *runs*: a run
-//! continues from one passage into the next when the two touch in the cleaned text (no
-//! heading between them). A quote can therefore span two adjacent paragraphs of a section,
-//! but never a heading.
+//! A quote may run from one passage into the next when the two touch in the cleaned text
+//! (no heading between them): touching passages of a document form a *run*. A quote can
+//! therefore span adjacent paragraphs of a section, but never a heading.
+//!
+//! # Through the index
+//!
+//! Nothing is scanned whole: the index's character field (`grams`, the normalized
+//! characters at consecutive positions) finds the candidate passages, and only those, with
+//! their touching neighbours, are aligned with the quote.
+//!
+//! - **Exact**: the candidates are the passages holding the quote's rarest character
+//!   (fewest passages). Every occurrence holds it, so none is missed, whatever the number
+//!   of passages it spans. When even the rarest character is in more than [`ANCHOR_CAP`]
+//!   passages, the candidates are the passages holding the whole quote as a phrase, or
+//!   its first or its last half: every occurrence within one passage or across two.
+//! - **Not exact**: the candidates are the passages that share the most character bigrams
+//!   with the quote (BM25 over the bigrams as phrases, the best [`CLOSEST_CANDIDATES`]).
+//!
+//! Candidates and their neighbours are loaded once and kept, normalized, in a bounded
+//! cache of the index generation ([`CACHE_CHARS`] characters); it goes with the generation.
 //!
 //! # Results
 //!
@@ -22,23 +38,25 @@
 //!   every passage the quote touches with its own offsets. `pages` is the quote's own page
 //!   span (not the passage's), and `citation` quotes the text as printed in the source.
 //! - **Not exact**: `exact: false` and the [`MAX_CLOSEST`] closest stretches of text, found
-//!   by sliding a window as long as the quote over every run and scoring the Dice
-//!   coefficient of character bigrams between the quote and the window (trimmed to its first
-//!   and last shared bigram). `similarity` is that coefficient, in `0..=1` (exact matches
-//!   have `1.0`).
+//!   by sliding a window as long as the quote over the candidates' runs and scoring the
+//!   Dice coefficient of character bigrams between the quote and the window (trimmed to its
+//!   first and last shared bigram). `similarity` is that coefficient, in `0..=1` (exact
+//!   matches have `1.0`).
 //!
-//! [`cite_filtered`] looks only in the documents a [`DocFilter`] lets through (`doc`, `type`).
-//!
-//! The scan is linear in the corpus size. The normalized documents are prepared once per
-//! index generation and kept in memory (a reloaded index is prepared anew).
+//! [`cite_filtered`] looks only in the documents a [`DocFilter`] lets through (`doc`, `type`);
+//! [`cite_with`] also stops at a [`Deadline`].
 
 use crate::analysis::{fold, is_word_char};
 use crate::corpus::{Passage, PassageKind, format_pages};
-use crate::{DocFilter, Engine, Error, Result};
+use crate::index::{DocBases, OpenIndex};
+use crate::{Deadline, DocFilter, Engine, Error, Result, deadline};
 use serde::Serialize;
-use std::collections::HashMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
+use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
 
 /// The longest quote accepted, in characters.
 pub const MAX_CITE_CHARS: usize = 5_000;
@@ -46,6 +64,15 @@ pub const MAX_CITE_CHARS: usize = 5_000;
 pub const MAX_MATCHES: usize = 50;
 /// How many closest passages are returned when there is no exact match.
 pub const MAX_CLOSEST: usize = 3;
+/// Above this many passages for the quote's rarest character, exact candidates come from
+/// phrases instead (see the module docs).
+pub const ANCHOR_CAP: u64 = 5_000;
+/// How many candidate passages are aligned when there is no exact match.
+pub const CLOSEST_CANDIDATES: usize = 24;
+/// The most normalized characters the per-generation cache keeps.
+pub const CACHE_CHARS: usize = 2_000_000;
+/// The most bigram phrases of a quote used to find the closest passages.
+const MAX_BIGRAMS: usize = 48;
 
 /// The answer to a quote.
 #[derive(Debug, Clone, Serialize)]
@@ -102,7 +129,7 @@ pub struct Span {
 /// Errors: [`Error::BadRequest`] when the text is empty, longer than [`MAX_CITE_CHARS`]
 /// characters or has no word character.
 pub fn cite(engine: &Engine, text: &str) -> Result<CiteResult> {
-    cite_filtered(engine, text, &DocFilter::default())
+    cite_with(engine, text, &DocFilter::default(), None)
 }
 
 /// Finds where `text` stands in the documents `filter` lets through (see [`DocFilter`]):
@@ -112,6 +139,47 @@ pub fn cite(engine: &Engine, text: &str) -> Result<CiteResult> {
 ///
 /// Errors: as [`cite`].
 pub fn cite_filtered(engine: &Engine, text: &str, filter: &DocFilter) -> Result<CiteResult> {
+    cite_with(engine, text, filter, None)
+}
+
+/// [`cite_filtered`], stopped with [`Error::Timeout`] once `deadline` has passed.
+pub fn cite_with(
+    engine: &Engine,
+    text: &str,
+    filter: &DocFilter,
+    deadline: Option<Deadline>,
+) -> Result<CiteResult> {
+    let needle = validate(text)?;
+    let ix = engine.index();
+    let wanted: Option<HashSet<usize>> = filter.doc_ids(&ix.docs).map(|ids| {
+        ix.docs
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| ids.contains(&d.id))
+            .map(|(i, _)| i)
+            .collect()
+    });
+    let mut ctx = Ctx::new(&ix, wanted, deadline);
+    let (total, matches) = exact(&mut ctx, &needle)?;
+    if total > 0 {
+        return Ok(CiteResult {
+            text: text.to_string(),
+            exact: true,
+            total,
+            matches,
+        });
+    }
+    let matches = closest(&mut ctx, &needle)?;
+    Ok(CiteResult {
+        text: text.to_string(),
+        exact: false,
+        total: 0,
+        matches,
+    })
+}
+
+/// The normalized quote, or why it cannot be cited.
+fn validate(text: &str) -> Result<Vec<char>> {
     let n = text.chars().count();
     if text.trim().is_empty() {
         return Err(Error::BadRequest("the text to cite is empty".into()));
@@ -127,66 +195,7 @@ pub fn cite_filtered(engine: &Engine, text: &str, filter: &DocFilter) -> Result<
             "the text to cite has no letters, digits or characters to match".into(),
         ));
     }
-    let all = load_docs(engine)?;
-    let wanted = filter.doc_ids(&engine.documents());
-    let docs: Vec<&DocText> = all
-        .iter()
-        .filter(|d| wanted.as_ref().is_none_or(|w| w.contains(&d.id)))
-        .collect();
-
-    // Exact occurrences.
-    let needle_str: String = needle.iter().collect();
-    let mut total = 0;
-    let mut matches = Vec::new();
-    for d in docs.iter() {
-        for run in &d.runs {
-            let hay: String = run.chars.iter().collect();
-            // Byte offset → char index, by binary search over the char starts.
-            let starts: Vec<usize> = hay.char_indices().map(|(b, _)| b).collect();
-            for (b, _) in hay.match_indices(&needle_str) {
-                let a = starts.partition_point(|&s| s < b);
-                total += 1;
-                if matches.len() < MAX_MATCHES {
-                    matches.push(d.matched(run, a, a + needle.len(), 1.0));
-                }
-            }
-        }
-    }
-    if total > 0 {
-        return Ok(CiteResult {
-            text: text.to_string(),
-            exact: true,
-            total,
-            matches,
-        });
-    }
-
-    // The closest stretches.
-    let mut scored: Vec<(f32, usize, usize, usize, usize)> = Vec::new(); // (sim, doc, run, a, b)
-    for (di, d) in docs.iter().enumerate() {
-        for (ri, run) in d.runs.iter().enumerate() {
-            for (sim, a, b) in closest_windows(&needle, &run.chars, MAX_CLOSEST) {
-                scored.push((sim, di, ri, a, b));
-            }
-        }
-    }
-    scored.sort_by(|x, y| {
-        y.0.total_cmp(&x.0)
-            .then(x.1.cmp(&y.1))
-            .then(x.2.cmp(&y.2))
-            .then(x.3.cmp(&y.3))
-    });
-    let matches = scored
-        .into_iter()
-        .take(MAX_CLOSEST)
-        .map(|(sim, di, ri, a, b)| docs[di].matched(&docs[di].runs[ri], a, b, sim))
-        .collect();
-    Ok(CiteResult {
-        text: text.to_string(),
-        exact: false,
-        total: 0,
-        matches,
-    })
+    Ok(needle)
 }
 
 /// The normalized form of a text: folded, word characters only.
@@ -194,97 +203,327 @@ pub fn normalize(text: &str) -> Vec<char> {
     fold(text).chars().filter(|c| is_word_char(*c)).collect()
 }
 
-/// A document prepared for matching.
-struct DocText {
-    id: String,
-    title: String,
-    page_starts: Vec<(usize, u32)>,
-    passages: Vec<Passage>,
-    /// Character length of each passage's text.
-    lens: Vec<usize>,
-    runs: Vec<Run>,
-}
-
-/// Normalized text of touching passages, with the origin of each character.
-struct Run {
+/// A passage, normalized for matching.
+struct NormPassage {
+    /// Global position in document order.
+    seq: u64,
+    passage: Passage,
+    /// Normalized characters.
     chars: Vec<char>,
-    /// `(passage index, char offset in its text)` of each normalized character.
-    origin: Vec<(usize, usize)>,
+    /// Character offset in `passage.text` of each normalized character.
+    offs: Vec<u32>,
+    /// Character length of `passage.text`.
+    len: usize,
 }
 
-/// The prepared documents of the index generation last used, shared between calls.
-static PREPARED: Mutex<Option<(PathBuf, Arc<Vec<DocText>>)>> = Mutex::new(None);
-
-/// The documents prepared for matching, from the cache when the index generation is the
-/// same as last time.
-fn load_docs(engine: &Engine) -> Result<Arc<Vec<DocText>>> {
-    let generation = engine.index().generation.clone();
-    let cached = match PREPARED.lock() {
-        Ok(g) => g.clone(),
-        Err(p) => p.into_inner().clone(),
-    };
-    if let Some((g, docs)) = cached
-        && g == generation
-    {
-        return Ok(docs);
-    }
-    let docs = Arc::new(prepare(engine)?);
-    let mut slot = match PREPARED.lock() {
-        Ok(g) => g,
-        Err(p) => p.into_inner(),
-    };
-    *slot = Some((generation, docs.clone()));
-    Ok(docs)
-}
-
-fn prepare(engine: &Engine) -> Result<Vec<DocText>> {
-    let infos = engine.documents();
-    let mut out = Vec::with_capacity(infos.len());
-    for info in infos.iter() {
-        let passages = engine.passages_of(&info.id)?;
-        let lens: Vec<usize> = passages.iter().map(|p| p.text.chars().count()).collect();
-        let mut runs: Vec<Run> = Vec::new();
-        let mut prev_end: Option<usize> = None;
-        for (pi, p) in passages.iter().enumerate() {
-            if prev_end != Some(p.start) || runs.is_empty() {
-                runs.push(Run {
-                    chars: Vec::new(),
-                    origin: Vec::new(),
-                });
+impl NormPassage {
+    fn new(seq: u64, passage: Passage) -> Self {
+        let mut chars = Vec::new();
+        let mut offs = Vec::new();
+        let mut len = 0;
+        for (off, c) in fold(&passage.text).chars().enumerate() {
+            if is_word_char(c) {
+                chars.push(c);
+                offs.push(off as u32);
             }
-            prev_end = Some(p.end);
-            if let Some(run) = runs.last_mut() {
-                for (off, c) in fold(&p.text).chars().enumerate() {
-                    if is_word_char(c) {
-                        run.chars.push(c);
-                        run.origin.push((pi, off));
-                    }
-                }
+            len = off + 1;
+        }
+        NormPassage {
+            seq,
+            passage,
+            chars,
+            offs,
+            len,
+        }
+    }
+}
+
+/// The bounded cache of normalized passages of one index generation (first in, first out).
+#[derive(Default)]
+struct CiteCache {
+    slots: Mutex<CacheSlots>,
+}
+
+#[derive(Default)]
+struct CacheSlots {
+    map: HashMap<u64, Arc<NormPassage>>,
+    order: VecDeque<u64>,
+    chars: usize,
+}
+
+impl CiteCache {
+    fn get(&self, seq: u64) -> Option<Arc<NormPassage>> {
+        let g = match self.slots.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        g.map.get(&seq).cloned()
+    }
+
+    fn put(&self, p: Arc<NormPassage>) {
+        let mut g = match self.slots.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        if g.map.contains_key(&p.seq) {
+            return;
+        }
+        g.chars += p.chars.len() + 1;
+        g.order.push_back(p.seq);
+        g.map.insert(p.seq, p);
+        while g.chars > CACHE_CHARS {
+            let Some(old) = g.order.pop_front() else {
+                break;
+            };
+            if let Some(o) = g.map.remove(&old) {
+                g.chars = g.chars.saturating_sub(o.chars.len() + 1);
             }
         }
-        out.push(DocText {
-            id: info.id.clone(),
-            title: info.title.clone(),
-            page_starts: info.page_starts.clone(),
-            passages,
-            lens,
-            runs,
-        });
     }
-    Ok(out)
 }
 
-impl DocText {
-    /// The match covering normalized characters `[a, b)` of `run` (`a < b`).
-    fn matched(&self, run: &Run, a: usize, b: usize, similarity: f32) -> CiteMatch {
-        let (pa, oa) = run.origin[a];
-        let (pb, ob) = run.origin[b - 1];
+/// What one cite works with: the generation, its searcher and cache, the documents let
+/// through and the deadline.
+struct Ctx<'a> {
+    ix: &'a OpenIndex,
+    searcher: Searcher,
+    cache: Arc<CiteCache>,
+    bases: Arc<DocBases>,
+    wanted: Option<HashSet<usize>>,
+    deadline: Option<Deadline>,
+    steps: usize,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(ix: &'a OpenIndex, wanted: Option<HashSet<usize>>, deadline: Option<Deadline>) -> Self {
+        Ctx {
+            ix,
+            searcher: ix.reader.searcher(),
+            cache: ix.cache::<CiteCache>(),
+            bases: ix.doc_bases(),
+            wanted,
+            deadline,
+            steps: 0,
+        }
+    }
+
+    /// Counts a step of work; checks the deadline on the first step and every 32nd.
+    fn step(&mut self) -> Result<()> {
+        let i = self.steps;
+        self.steps += 1;
+        match self.deadline {
+            Some(d) => d.check_every(i, 32),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the passage at `seq` stands in a document the filter lets through.
+    fn allowed(&self, seq: u64) -> bool {
+        match (&self.wanted, self.bases.doc_of(seq)) {
+            (None, Some(_)) => true,
+            (Some(w), Some(d)) => w.contains(&d),
+            (_, None) => false,
+        }
+    }
+
+    fn term(&self, c: char) -> Term {
+        Term::from_field_text(self.ix.fields.grams, c.encode_utf8(&mut [0u8; 4]))
+    }
+
+    /// The phrase (or term) query of normalized characters on the character field.
+    fn phrase(&self, chars: &[char]) -> Box<dyn Query> {
+        match chars {
+            [c] => Box::new(TermQuery::new(self.term(*c), IndexRecordOption::Basic)),
+            _ => Box::new(PhraseQuery::new(
+                chars.iter().map(|c| self.term(*c)).collect(),
+            )),
+        }
+    }
+
+    /// The passage at `seq`, normalized, from the cache or the index.
+    fn load(&mut self, seq: u64, addr: Option<DocAddress>) -> Result<Option<Arc<NormPassage>>> {
+        if let Some(p) = self.cache.get(seq) {
+            return Ok(Some(p));
+        }
+        self.step()?;
+        let addr = match addr {
+            Some(a) => a,
+            None => {
+                let q = TermQuery::new(
+                    Term::from_field_u64(self.ix.fields.seq, seq),
+                    IndexRecordOption::Basic,
+                );
+                let top = self
+                    .searcher
+                    .search(&q, &TopDocs::with_limit(1).order_by_score())?;
+                match top.first() {
+                    Some((_, a)) => *a,
+                    None => return Ok(None),
+                }
+            }
+        };
+        let d: TantivyDocument = self.searcher.doc(addr)?;
+        let json = d
+            .get_first(self.ix.fields.json)
+            .and_then(|v| v.as_str())
+            .ok_or_else(|| Error::Damaged(format!("stored passage {seq} missing")))?;
+        let passage: Passage = serde_json::from_str(json)?;
+        let p = Arc::new(NormPassage::new(seq, passage));
+        self.cache.put(p.clone());
+        Ok(Some(p))
+    }
+
+    /// The passages matching `q` (global position and address), in document order, only
+    /// in the documents let through.
+    fn candidates(&self, q: &dyn Query) -> Result<Vec<(u64, DocAddress)>> {
+        let mut found = self.searcher.search(q, &SeqCollector)?;
+        found.retain(|(s, _)| self.allowed(*s));
+        found.sort_unstable_by_key(|(s, _)| *s);
+        found.dedup_by_key(|(s, _)| *s);
+        Ok(found)
+    }
+
+    /// The run around `p`: the touching passages of its document before it (up to
+    /// `before` normalized characters) and after it (up to `after`).
+    fn window(&mut self, p: Arc<NormPassage>, before: usize, after: usize) -> Result<Window> {
+        let doc = self.bases.doc_of(p.seq).unwrap_or(0);
+        let first = self.bases.base(doc).unwrap_or(0);
+        let end = self.bases.base(doc + 1).unwrap_or(first);
+        let mut parts: VecDeque<Arc<NormPassage>> = VecDeque::from([p.clone()]);
+        let mut got = 0;
+        while got < before {
+            let Some(head) = parts.front().cloned() else {
+                break;
+            };
+            if head.seq <= first {
+                break;
+            }
+            match self.load(head.seq - 1, None)? {
+                Some(prev) if prev.passage.end == head.passage.start => {
+                    got += prev.chars.len();
+                    parts.push_front(prev);
+                }
+                _ => break,
+            }
+        }
+        got = 0;
+        while got < after {
+            let Some(last) = parts.back().cloned() else {
+                break;
+            };
+            if last.seq + 1 >= end {
+                break;
+            }
+            match self.load(last.seq + 1, None)? {
+                Some(next) if last.passage.end == next.passage.start => {
+                    got += next.chars.len();
+                    parts.push_back(next);
+                }
+                _ => break,
+            }
+        }
+        Ok(Window::new(doc, parts.into()))
+    }
+}
+
+/// Collects the global position and address of every matching passage.
+struct SeqCollector;
+
+struct SeqSegment {
+    seq: tantivy::columnar::Column<u64>,
+    segment: u32,
+    out: Vec<(u64, DocAddress)>,
+}
+
+impl Collector for SeqCollector {
+    type Fruit = Vec<(u64, DocAddress)>;
+    type Child = SeqSegment;
+
+    fn for_segment(&self, segment: u32, reader: &SegmentReader) -> tantivy::Result<SeqSegment> {
+        Ok(SeqSegment {
+            seq: reader.fast_fields().u64("seq")?,
+            segment,
+            out: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(u64, DocAddress)>>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SeqSegment {
+    type Fruit = Vec<(u64, DocAddress)>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if let Some(s) = self.seq.first(doc) {
+            self.out.push((s, DocAddress::new(self.segment, doc)));
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.out
+    }
+}
+
+/// Touching passages of one document, normalized and concatenated.
+struct Window {
+    doc: usize,
+    parts: Vec<Arc<NormPassage>>,
+    chars: Vec<char>,
+    /// `(part, index in its normalized characters)` of each character.
+    origin: Vec<(u32, u32)>,
+}
+
+impl Window {
+    fn new(doc: usize, parts: Vec<Arc<NormPassage>>) -> Self {
+        let mut chars = Vec::new();
+        let mut origin = Vec::new();
+        for (pi, p) in parts.iter().enumerate() {
+            chars.extend_from_slice(&p.chars);
+            origin.extend((0..p.chars.len()).map(|i| (pi as u32, i as u32)));
+        }
+        Window {
+            doc,
+            parts,
+            chars,
+            origin,
+        }
+    }
+
+    /// The global place of character `a`: (passage position, char offset in its text).
+    fn place(&self, a: usize) -> (u64, usize) {
+        let (pi, i) = self.origin[a];
+        let p = &self.parts[pi as usize];
+        (p.seq, p.offs[i as usize] as usize)
+    }
+
+    /// The starts of the occurrences of `needle` in the window.
+    fn occurrences(&self, needle: &str) -> Vec<usize> {
+        let hay: String = self.chars.iter().collect();
+        let starts: Vec<usize> = hay.char_indices().map(|(b, _)| b).collect();
+        hay.match_indices(needle)
+            .map(|(b, _)| starts.partition_point(|&s| s < b))
+            .collect()
+    }
+
+    /// The match covering normalized characters `[a, b)` of the window (`a < b`).
+    fn matched(&self, ix: &OpenIndex, a: usize, b: usize, similarity: f32) -> CiteMatch {
+        let (pa, ia) = self.origin[a];
+        let (pb, ib) = self.origin[b - 1];
+        let (pa, pb) = (pa as usize, pb as usize);
+        let oa = self.parts[pa].offs[ia as usize] as usize;
+        let ob = self.parts[pb].offs[ib as usize] as usize;
         let mut spans = Vec::new();
         let mut quote = String::new();
         for pi in pa..=pb {
             let s = if pi == pa { oa } else { 0 };
-            let e = if pi == pb { ob + 1 } else { self.lens[pi] };
-            let p = &self.passages[pi];
+            let e = if pi == pb { ob + 1 } else { self.parts[pi].len };
+            let p = &self.parts[pi].passage;
             quote.extend(p.text.chars().skip(s).take(e - s));
             spans.push(Span {
                 id: p.id.clone(),
@@ -292,10 +531,14 @@ impl DocText {
                 end: e,
             });
         }
-        let first = &self.passages[pa];
-        let last = &self.passages[pb];
-        let pages = pages_of(&self.page_starts, first.start + oa, last.start + ob + 1);
-        let place = place(&self.title, first, last);
+        let first = &self.parts[pa].passage;
+        let last = &self.parts[pb].passage;
+        let (title, page_starts) = match ix.docs.get(self.doc) {
+            Some(d) => (d.title.as_str(), d.page_starts.as_slice()),
+            None => ("", &[][..]),
+        };
+        let pages = pages_of(page_starts, first.start + oa, last.start + ob + 1);
+        let place = place(title, first, last);
         let citation = match pages {
             Some(pg) => format!("“{quote}”（{place}，{}）", format_pages(pg)),
             None => format!("“{quote}”（{place}）"),
@@ -312,6 +555,211 @@ impl DocText {
             similarity,
         }
     }
+}
+
+/// Every exact occurrence: `(total, the first MAX_MATCHES in document order)`.
+fn exact(ctx: &mut Ctx<'_>, needle: &[char]) -> Result<(usize, Vec<CiteMatch>)> {
+    let n = needle.len();
+    // The rarest character; a character absent from the index means no occurrence.
+    let mut rarest: Option<(u64, char)> = None;
+    for &c in needle.iter().collect::<HashSet<_>>() {
+        let df = ctx.searcher.doc_freq(&ctx.term(c))?;
+        if df == 0 {
+            return Ok((0, Vec::new()));
+        }
+        if rarest.is_none_or(|(r, rc)| (df, c) < (r, rc)) {
+            rarest = Some((df, c));
+        }
+    }
+    let Some((df, anchor)) = rarest else {
+        return Ok((0, Vec::new()));
+    };
+    let q: Box<dyn Query> = if df <= ANCHOR_CAP || n == 1 {
+        ctx.phrase(&[anchor])
+    } else {
+        let h = n.div_ceil(2);
+        Box::new(BooleanQuery::new(vec![
+            (Occur::Should, ctx.phrase(needle)),
+            (Occur::Should, ctx.phrase(&needle[..h])),
+            (Occur::Should, ctx.phrase(&needle[n - h..])),
+        ]))
+    };
+    let needle_str: String = needle.iter().collect();
+    let kmp = Kmp::new(needle);
+    let rev: Vec<char> = needle.iter().rev().copied().collect();
+    let kmp_rev = Kmp::new(&rev);
+    // (passage position, char offset) of each occurrence's start → (window, start).
+    let mut found: BTreeMap<(u64, usize), (usize, usize)> = BTreeMap::new();
+    let mut windows: Vec<Window> = Vec::new();
+    let candidates = ctx.candidates(&*q)?;
+    deadline::check(ctx.deadline)?;
+    for (seq, addr) in candidates {
+        let Some(p) = ctx.load(seq, Some(addr))? else {
+            continue;
+        };
+        // Only look at the neighbours when an occurrence could cross into them.
+        let forward = kmp.tail_state(&p.chars) > 0;
+        let backward = kmp_rev.tail_state_rev(&p.chars) > 0;
+        let inside = p.chars.len() < n && {
+            let s: String = p.chars.iter().collect();
+            !s.is_empty() && needle_str.contains(&s)
+        };
+        let before = if backward || inside { n - 1 } else { 0 };
+        let after = if forward || inside { n - 1 } else { 0 };
+        let w = ctx.window(p, before, after)?;
+        let occ = w.occurrences(&needle_str);
+        if occ.is_empty() {
+            continue;
+        }
+        let wi = windows.len();
+        for a in occ {
+            found.entry(w.place(a)).or_insert((wi, a));
+        }
+        windows.push(w);
+    }
+    let total = found.len();
+    let matches = found
+        .values()
+        .take(MAX_MATCHES)
+        .map(|&(wi, a)| windows[wi].matched(ctx.ix, a, a + n, 1.0))
+        .collect();
+    Ok((total, matches))
+}
+
+/// The Knuth–Morris–Pratt failure function of a pattern.
+struct Kmp<'a> {
+    pat: &'a [char],
+    fail: Vec<usize>,
+}
+
+impl<'a> Kmp<'a> {
+    fn new(pat: &'a [char]) -> Self {
+        let mut fail = vec![0; pat.len() + 1];
+        let mut k = 0;
+        for i in 1..pat.len() {
+            while k > 0 && pat[i] != pat[k] {
+                k = fail[k];
+            }
+            if pat[i] == pat[k] {
+                k += 1;
+            }
+            fail[i + 1] = k;
+        }
+        Kmp { pat, fail }
+    }
+
+    fn feed(&self, mut k: usize, c: char) -> usize {
+        if k == self.pat.len() {
+            k = self.fail[k];
+        }
+        while k > 0 && self.pat[k] != c {
+            k = self.fail[k];
+        }
+        if self.pat.get(k) == Some(&c) {
+            k + 1
+        } else {
+            0
+        }
+    }
+
+    /// The length of the longest proper prefix of the pattern that `text` ends with.
+    fn tail_state(&self, text: &[char]) -> usize {
+        let k = text.iter().fold(0, |k, &c| self.feed(k, c));
+        if k == self.pat.len() { self.fail[k] } else { k }
+    }
+
+    /// [`tail_state`](Self::tail_state) of `text` read backwards.
+    fn tail_state_rev(&self, text: &[char]) -> usize {
+        let k = text.iter().rev().fold(0, |k, &c| self.feed(k, c));
+        if k == self.pat.len() { self.fail[k] } else { k }
+    }
+}
+
+/// A scored stretch: (similarity, start place, end place, window, a, b).
+type Stretch = (f32, (u64, usize), (u64, usize), usize, usize, usize);
+
+/// The closest stretches, best first.
+fn closest(ctx: &mut Ctx<'_>, needle: &[char]) -> Result<Vec<CiteMatch>> {
+    let n = needle.len();
+    if n < 2 {
+        return Ok(Vec::new());
+    }
+    let mut bigrams: Vec<[char; 2]> = Vec::new();
+    let mut seen = HashSet::new();
+    for w in needle.windows(2) {
+        if seen.insert([w[0], w[1]]) {
+            bigrams.push([w[0], w[1]]);
+        }
+    }
+    // A long quote: bigrams spread evenly over it.
+    let stride = bigrams.len().div_ceil(MAX_BIGRAMS).max(1);
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = bigrams
+        .iter()
+        .step_by(stride)
+        .map(|b| (Occur::Should, ctx.phrase(b)))
+        .collect();
+    if let Some(w) = &ctx.wanted {
+        let docs: Vec<(Occur, Box<dyn Query>)> = w
+            .iter()
+            .map(|&d| {
+                let t = Term::from_field_u64(ctx.ix.fields.docn, d as u64);
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        clauses = vec![
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>,
+            ),
+            (Occur::Must, Box::new(BooleanQuery::new(docs))),
+        ];
+    }
+    let q = BooleanQuery::new(clauses);
+    let top = ctx.searcher.search(
+        &q,
+        &TopDocs::with_limit(CLOSEST_CANDIDATES).order_by_score(),
+    )?;
+    let mut scored: Vec<Stretch> = Vec::new();
+    let mut windows = Vec::new();
+    for (_, addr) in top {
+        let seq = ctx
+            .searcher
+            .segment_reader(addr.segment_ord)
+            .fast_fields()
+            .u64("seq")?
+            .first(addr.doc_id);
+        let Some(seq) = seq.filter(|&s| ctx.allowed(s)) else {
+            continue;
+        };
+        let Some(p) = ctx.load(seq, Some(addr))? else {
+            continue;
+        };
+        let w = ctx.window(p, n, n)?;
+        let wi = windows.len();
+        for (sim, a, b) in closest_windows(needle, &w.chars, MAX_CLOSEST) {
+            scored.push((sim, w.place(a), w.place(b - 1), wi, a, b));
+        }
+        windows.push(w);
+        deadline::check(ctx.deadline)?;
+    }
+    scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+    let mut picked: Vec<((u64, usize), (u64, usize))> = Vec::new();
+    let mut out = Vec::new();
+    for (sim, s, e, wi, a, b) in scored {
+        if out.len() >= MAX_CLOSEST {
+            break;
+        }
+        // Stretches of different windows may be the same text: keep disjoint ones.
+        if picked.iter().any(|&(ps, pe)| s <= pe && ps <= e) {
+            continue;
+        }
+        picked.push((s, e));
+        out.push(windows[wi].matched(ctx.ix, a, b, sim));
+    }
+    Ok(out)
 }
 
 /// The labels of the outline group a passage stands in: `前言`, or its part, chapter,
@@ -475,6 +923,28 @@ mod tests {
         let got: String = hay[a..b].iter().collect();
         assert_eq!(got, "五六七");
         assert!(sim > 0.3 && sim < 1.0, "{sim}");
+    }
+
+    #[test]
+    fn kmp_finds_where_a_quote_could_cross_a_passage_boundary() {
+        let c = |s: &str| s.chars().collect::<Vec<char>>();
+        let needle = c("甲乙丙甲乙");
+        let k = Kmp::new(&needle);
+        // The longest proper prefix of the quote that a passage ends with.
+        assert_eq!(k.tail_state(&c("xx甲乙")), 2);
+        assert_eq!(k.tail_state(&c("xx甲乙丙甲")), 4);
+        assert_eq!(
+            k.tail_state(&c("甲乙丙甲乙")),
+            2,
+            "the whole quote: its border"
+        );
+        assert_eq!(k.tail_state(&c("乙丙")), 0);
+        // The longest proper suffix of the quote that a passage starts with.
+        let rev: Vec<char> = needle.iter().rev().copied().collect();
+        let kr = Kmp::new(&rev);
+        assert_eq!(kr.tail_state_rev(&c("丙甲乙xx")), 3);
+        assert_eq!(kr.tail_state_rev(&c("乙xx")), 1);
+        assert_eq!(kr.tail_state_rev(&c("丙xx")), 0);
     }
 
     #[test]

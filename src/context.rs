@@ -21,13 +21,15 @@
 //!    and the groups are listed in document order, each with a section-level citation (for
 //!    a law's articles, the articles: `第五条至第七条`) and the page span of its passages.
 //!
+//! [`context_with`] stops at a [`Deadline`] (checked between hits and rings).
+//!
 //! `used` counts the characters of passage text returned (the separators between the
 //! passages of a group are not counted); it never exceeds `budget`.
 
 use crate::cite::{group_labels, place};
 use crate::corpus::{Passage, format_pages};
 use crate::search::SearchRequest;
-use crate::{DocFilter, Engine, Error, Result};
+use crate::{Deadline, DocFilter, Engine, Error, Result};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -110,7 +112,8 @@ pub fn validate(budget: usize, neighbors: usize) -> Result<()> {
 /// `budget` characters. See the module docs.
 ///
 /// Errors: [`Error::BadRequest`] for a budget outside `200..=20000` or more than 5
-/// neighbours; the errors of [`Engine::search`] for a bad query.
+/// neighbours; the errors of [`Engine::search`] for a bad query, except that a query
+/// without any searchable word gives no group.
 pub fn context(engine: &Engine, q: &str, budget: usize, neighbors: usize) -> Result<ContextResult> {
     context_filtered(engine, q, budget, neighbors, &DocFilter::default())
 }
@@ -127,6 +130,18 @@ pub fn context_filtered(
     neighbors: usize,
     filter: &DocFilter,
 ) -> Result<ContextResult> {
+    context_with(engine, q, budget, neighbors, filter, None)
+}
+
+/// [`context_filtered`], stopped with [`Error::Timeout`] once `deadline` has passed.
+pub fn context_with(
+    engine: &Engine,
+    q: &str,
+    budget: usize,
+    neighbors: usize,
+    filter: &DocFilter,
+    deadline: Option<Deadline>,
+) -> Result<ContextResult> {
     validate(budget, neighbors)?;
     if q.trim().is_empty() {
         return Err(Error::BadRequest("the query is empty".into()));
@@ -134,7 +149,25 @@ pub fn context_filtered(
     let mut req = SearchRequest::new(q);
     req.limit = MAX_HITS;
     filter.apply(&mut req);
-    let res = engine.search(&req)?;
+    // A query without a searchable word finds nothing: no group (as search answers no hit).
+    let res = if crate::cite::normalize(q).is_empty() {
+        None
+    } else {
+        match engine.search(&req) {
+            Err(Error::NoSearchableWords(_)) => None,
+            other => Some(other?),
+        }
+    };
+    let Some(res) = res else {
+        return Ok(ContextResult {
+            query: q.to_string(),
+            budget,
+            used: 0,
+            groups: Vec::new(),
+            prompt: String::new(),
+        });
+    };
+    crate::deadline::check(deadline)?;
     let docs = engine.documents();
     // Global position of each document's first passage, and its index.
     let mut bases: BTreeMap<String, (usize, u64)> = BTreeMap::new();
@@ -143,104 +176,148 @@ pub fn context_filtered(
         bases.insert(d.id.clone(), (i, base));
         base += d.passages as u64;
     }
+    let mut pick = Picked {
+        budget,
+        used: 0,
+        chosen: BTreeMap::new(),
+        hits: Vec::new(),
+    };
+    pick.hits_first(res.hits, &bases);
+    for d in 1..=neighbors {
+        pick.ring(engine, &docs, &bases, d, deadline)?;
+    }
+    let groups = group(&docs, pick.chosen);
+    let prompt = prompt(&groups);
+    Ok(ContextResult {
+        query: q.to_string(),
+        budget,
+        used: pick.used,
+        groups,
+        prompt,
+    })
+}
 
-    let mut used = 0usize;
-    // Keyed by (doc index, seq): document order.
-    let mut chosen: BTreeMap<(usize, usize), Chosen> = BTreeMap::new();
-    let mut hits: Vec<(usize, Passage)> = Vec::new();
-    for h in res.hits {
-        let Some(&(di, _)) = bases.get(&h.passage.doc) else {
-            continue;
-        };
-        let len = h.passage.text.chars().count();
-        if used + len <= budget {
-            used += len;
-        } else if chosen.is_empty() {
-            // The best hit alone exceeds the budget: cut it at a sentence end.
-            let text = cut(&h.passage.text, budget);
-            used += text.chars().count();
-            chosen.insert(
-                (di, h.passage.seq),
-                Chosen {
-                    doc_index: di,
-                    passage: h.passage,
-                    text,
-                    hit: true,
-                    truncated: true,
-                },
-            );
-            break;
-        } else {
-            continue;
+/// The passages chosen so far, within the budget.
+struct Picked {
+    budget: usize,
+    used: usize,
+    /// Keyed by (doc index, seq): document order.
+    chosen: BTreeMap<(usize, usize), Chosen>,
+    /// The hits kept, best first, with their document index; each side of a hit is
+    /// open until its first failure.
+    hits: Vec<(usize, Passage, [bool; 2])>,
+}
+
+impl Picked {
+    /// Takes the hits best first while they fit (the best one cut when it alone exceeds
+    /// the budget).
+    fn hits_first(
+        &mut self,
+        hits: Vec<crate::search::Hit>,
+        bases: &BTreeMap<String, (usize, u64)>,
+    ) {
+        for h in hits {
+            let Some(&(di, _)) = bases.get(&h.passage.doc) else {
+                continue;
+            };
+            let len = h.passage.text.chars().count();
+            if self.used + len <= self.budget {
+                self.used += len;
+            } else if self.chosen.is_empty() {
+                // The best hit alone exceeds the budget: cut it at a sentence end.
+                let text = cut(&h.passage.text, self.budget);
+                self.used += text.chars().count();
+                let key = (di, h.passage.seq);
+                self.chosen
+                    .insert(key, Chosen::new(di, h.passage, text, true, true));
+                break;
+            } else {
+                continue;
+            }
+            self.hits.push((di, h.passage.clone(), [true, true]));
+            let text = h.passage.text.clone();
+            let key = (di, h.passage.seq);
+            self.chosen
+                .insert(key, Chosen::new(di, h.passage, text, true, false));
         }
-        hits.push((di, h.passage.clone()));
-        chosen.insert(
-            (di, h.passage.seq),
-            Chosen {
-                doc_index: di,
-                text: h.passage.text.clone(),
-                passage: h.passage,
-                hit: true,
-                truncated: false,
-            },
-        );
     }
 
-    // Neighbours, ring by ring; a side stops at its first failure.
-    let mut open: Vec<[bool; 2]> = vec![[true, true]; hits.len()];
-    for d in 1..=neighbors {
-        for (hi, (di, hit)) in hits.iter().enumerate() {
+    /// Adds the neighbours at distance `d` of every hit, best hit first, before and
+    /// after, while they fit; a side stops at its first failure.
+    fn ring(
+        &mut self,
+        engine: &Engine,
+        docs: &[crate::index::DocInfo],
+        bases: &BTreeMap<String, (usize, u64)>,
+        d: usize,
+        deadline: Option<Deadline>,
+    ) -> Result<()> {
+        for hi in 0..self.hits.len() {
+            crate::deadline::check(deadline)?;
             for (side, sign) in [(0usize, -1i64), (1, 1)] {
-                if !open[hi][side] {
+                let (di, hit, open) = &self.hits[hi];
+                if !open[side] {
                     continue;
                 }
+                let di = *di;
                 let seq = hit.seq as i64 + sign * d as i64;
                 let base = bases.get(&hit.doc).map_or(0, |b| b.1);
-                let next = if seq < 0 || seq as usize >= docs[*di].passages {
+                let next = if seq < 0 || seq as usize >= docs[di].passages {
                     None
-                } else if let Some(c) = chosen.get(&(*di, seq as usize)) {
+                } else if let Some(c) = self.chosen.get(&(di, seq as usize)) {
                     // Already chosen (another hit or its window): keep walking through it.
                     Some((c.passage.clone(), true))
                 } else {
                     engine.passage_at(base + seq as u64)?.map(|p| (p, false))
                 };
-                let Some((p, already)) = next else {
-                    open[hi][side] = false;
+                let keep = match &next {
+                    None => false,
+                    Some((p, _)) => p.doc == hit.doc && group_key(p) == group_key(hit),
+                };
+                let Some((p, already)) = next.filter(|_| keep) else {
+                    self.hits[hi].2[side] = false;
                     continue;
                 };
-                if p.doc != hit.doc || group_key(&p) != group_key(hit) {
-                    open[hi][side] = false;
-                    continue;
-                }
                 if already {
                     continue;
                 }
                 let len = p.text.chars().count();
-                if used + len > budget {
-                    open[hi][side] = false;
+                if self.used + len > self.budget {
+                    self.hits[hi].2[side] = false;
                     continue;
                 }
-                used += len;
-                chosen.insert(
-                    (*di, p.seq),
-                    Chosen {
-                        doc_index: *di,
-                        text: p.text.clone(),
-                        passage: p,
-                        hit: false,
-                        truncated: false,
-                    },
-                );
+                self.used += len;
+                let text = p.text.clone();
+                self.chosen
+                    .insert((di, p.seq), Chosen::new(di, p, text, false, false));
             }
         }
+        Ok(())
     }
+}
 
-    // Group consecutive passages of one outline group.
+impl Chosen {
+    fn new(doc_index: usize, passage: Passage, text: String, hit: bool, truncated: bool) -> Self {
+        Chosen {
+            doc_index,
+            passage,
+            text,
+            hit,
+            truncated,
+        }
+    }
+}
+
+/// Groups consecutive chosen passages of one outline group, in document order.
+fn group(
+    docs: &[crate::index::DocInfo],
+    chosen: BTreeMap<(usize, usize), Chosen>,
+) -> Vec<ContextGroup> {
     let mut groups: Vec<ContextGroup> = Vec::new();
     let mut last: Option<(usize, usize, Passage)> = None; // (doc index, seq, first passage)
     let mut members: Vec<Chosen> = Vec::new();
     let flush = |members: &mut Vec<Chosen>, groups: &mut Vec<ContextGroup>| {
-        if let Some(g) = make_group(&docs, members) {
+        if let Some(g) = make_group(docs, members) {
             groups.push(g);
         }
         members.clear();
@@ -256,15 +333,7 @@ pub fn context_filtered(
         members.push(c);
     }
     flush(&mut members, &mut groups);
-
-    let prompt = prompt(&groups);
-    Ok(ContextResult {
-        query: q.to_string(),
-        budget,
-        used,
-        groups,
-        prompt,
-    })
+    groups
 }
 
 /// The outline group of a passage: its part, chapter, section and sidebar labels (and

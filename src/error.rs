@@ -14,6 +14,11 @@ pub enum Error {
     /// The query was refused (too long, too many terms, empty…). The user can fix it.
     #[error("{0}")]
     Query(String),
+    /// The query has no searchable word (only punctuation, symbols or exclusions). Not a
+    /// mistake of the client's: the HTTP API answers it with 200 and no hits (as
+    /// Meilisearch does); the CLI reports it.
+    #[error("{0}")]
+    NoSearchableWords(String),
     /// A request parameter is out of range. The user can fix it.
     #[error("{0}")]
     BadRequest(String),
@@ -56,6 +61,13 @@ pub enum Error {
     /// A stored value could not be decoded.
     #[error("stored data: {0}")]
     Json(#[from] serde_json::Error),
+    /// The work did not finish before its [`Deadline`](crate::Deadline) and was stopped.
+    #[error("the request took too long and was stopped")]
+    Timeout,
+    /// A stored passage is missing or unreadable: the index is damaged (a system error,
+    /// not the user's).
+    #[error("the index is damaged: {0}")]
+    Damaged(String),
 }
 
 impl Error {
@@ -63,7 +75,10 @@ impl Error {
     pub fn is_user_error(&self) -> bool {
         matches!(
             self,
-            Error::Query(_) | Error::BadRequest(_) | Error::NotFound(_)
+            Error::Query(_)
+                | Error::NoSearchableWords(_)
+                | Error::BadRequest(_)
+                | Error::NotFound(_)
         )
     }
 

@@ -11,6 +11,7 @@
 //! - [`cite`]: quote verification (where a quoted text stands, its pages, a citation).
 //! - [`context`]: the best passages for a question with neighbours and sources, in a budget.
 //! - [`response`]: the JSON shapes and error codes the front ends share.
+//! - [`deadline`]: [`Deadline`], the point in time after which a request's work stops.
 //! - [`filter`]: the `doc` and `type` filters of search, cite and context ([`DocFilter`]).
 //! - `mcp` (feature `mcp`): an MCP server over stdio (tools `search`, `fetch`, `cite`).
 //!
@@ -31,6 +32,7 @@ pub mod analysis;
 pub mod cite;
 pub mod context;
 pub mod corpus;
+pub mod deadline;
 mod error;
 pub mod filter;
 #[cfg(feature = "http")]
@@ -41,6 +43,7 @@ pub mod mcp;
 pub mod response;
 pub mod search;
 
+pub use deadline::Deadline;
 pub use error::{Error, Result};
 pub use filter::DocFilter;
 pub use search::{Engine, SearchRequest, SearchResponse};
@@ -68,40 +71,54 @@ pub fn default_index_dir(corpus_dir: &Path) -> PathBuf {
 
 /// Opens the index of `corpus_dir` at `index_dir`, building it first if it is missing and
 /// rebuilding it if the corpus or the dictionary changed. The note says what was done.
+///
+/// Safe to call from several processes at once: builds exclude each other (a build that
+/// waited for another one of the same corpus uses its result), and the generation opened
+/// is complete and stays on disk while it is open.
 pub fn open_or_build(corpus_dir: &Path, index_dir: &Path) -> Result<(Engine, Option<String>)> {
-    let note = if !index::exists(index_dir) {
-        let empty_or_missing = std::fs::read_dir(index_dir)
-            .map(|mut r| r.next().is_none())
-            .unwrap_or(true);
-        if !empty_or_missing {
-            // Let `open` explain what is wrong with the directory.
-            index::open(index_dir)?;
-        }
-        index::build(corpus_dir, index_dir)?;
-        Some(format!(
-            "built the index at {} (first use)",
-            index_dir.display()
-        ))
-    } else {
-        // Only the meta: the index itself is opened once, by `Engine::open` below.
-        let open = index::read_meta(index_dir);
-        let reason = match &open {
-            Ok(meta) => index::check_fresh(meta, corpus_dir)?,
-            Err(Error::IndexStale { reason, .. }) => Some(reason.clone()),
-            Err(_) => None,
-        };
-        match (open, reason) {
-            (Err(e @ Error::IndexCorrupt { .. }), _) => return Err(e),
-            (_, Some(reason)) => {
-                index::build(corpus_dir, index_dir)?;
-                Some(format!(
-                    "rebuilt the index at {}: {reason}",
-                    index_dir.display()
-                ))
-            }
-            (Ok(_), None) => None,
-            (Err(e), None) => return Err(e),
-        }
+    let meta = match index::read_meta(index_dir) {
+        Ok(meta) => meta,
+        Err(Error::IndexStale { reason, .. }) => return rebuild(corpus_dir, index_dir, reason),
+        // No generation yet (a missing or empty directory, or one whose first build is
+        // running): build, after the running build if there is one.
+        Err(Error::IndexMissing(_)) => return rebuild(corpus_dir, index_dir, String::new()),
+        Err(e) => return Err(e),
     };
-    Ok((Engine::open(index_dir)?, note))
+    // The index opens while the corpus is checked (the two take about as long); an
+    // engine opened on a stale index is dropped.
+    let (fresh, engine) = std::thread::scope(|s| {
+        let opening = s.spawn(|| Engine::open(index_dir));
+        let fresh = index::check_fresh(&meta, corpus_dir);
+        let engine = opening
+            .join()
+            .unwrap_or_else(|_| Err(Error::Internal("opening the index panicked".into())));
+        (fresh, engine)
+    });
+    match fresh? {
+        None => Ok((engine?, None)),
+        Some(reason) => {
+            drop(engine);
+            rebuild(corpus_dir, index_dir, reason)
+        }
+    }
+}
+
+/// Builds the index (or waits for a concurrent build of it), then opens it; the note says
+/// what was done.
+fn rebuild(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    reason: String,
+) -> Result<(Engine, Option<String>)> {
+    let first = !index::exists(index_dir);
+    let stats = index::build(corpus_dir, index_dir)?;
+    let note = match (first, stats.reused) {
+        (_, true) => format!(
+            "the index at {} was just built by another process",
+            index_dir.display()
+        ),
+        (true, false) => format!("built the index at {} (first use)", index_dir.display()),
+        (false, false) => format!("rebuilt the index at {}: {reason}", index_dir.display()),
+    };
+    Ok((Engine::open(index_dir)?, Some(note)))
 }

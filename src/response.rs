@@ -101,7 +101,14 @@ impl Failure {
 impl From<&Error> for Failure {
     fn from(e: &Error) -> Self {
         match e {
-            Error::Query(m) => Failure::bad_request("bad_query", m.clone()),
+            Error::Query(m) | Error::NoSearchableWords(m) => {
+                Failure::bad_request("bad_query", m.clone())
+            }
+            Error::Timeout => Failure {
+                status: 408,
+                code: "timeout",
+                message: e.to_string(),
+            },
             Error::BadRequest(m) => Failure::bad_request("bad_parameter", m.clone()),
             Error::NotFound(id) => Failure::not_found(format!("no passage has the id {id:?}")),
             _ => Failure::internal(e),

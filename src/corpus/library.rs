@@ -347,6 +347,27 @@ fn load_published(
     Ok(doc)
 }
 
+/// [`load_one`], with a panic of the parser caught: that file is skipped with the reason,
+/// and the worker goes on with the next file.
+fn load_one_caught(root: &Path, path: &Path) -> Result<Document, String> {
+    caught(path, || load_one(root, path))
+}
+
+/// Runs the parse of one file, turning a panic into the reason the file is skipped.
+fn caught<T>(path: &Path, parse: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        tracing::error!(path = %path.display(), panic = %what, "the parser panicked");
+        Err(format!(
+            "the parser failed on this file (internal error: {what})"
+        ))
+    })
+}
+
 /// Loads every document of a corpus tree, in path order, parsing in parallel. Files that
 /// are not documents are returned as [`Skipped`] with the reason.
 pub fn load_library(dir: &Path) -> Result<(Vec<Document>, Vec<Skipped>), CorpusError> {
@@ -376,7 +397,7 @@ pub fn load_library_with(
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(f) = files.get(i) else { break };
-                        out.push((i, load_one(dir, f)));
+                        out.push((i, load_one_caught(dir, f)));
                         let d = done.fetch_add(1, Ordering::Relaxed) + 1;
                         progress(d, total);
                     }
@@ -436,6 +457,14 @@ pub fn load_library_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parser_panic_costs_its_file_only() {
+        let r: Result<(), String> = caught(Path::new("x.md"), || panic!("boom at line 3"));
+        let e = r.unwrap_err();
+        assert!(e.contains("boom at line 3"), "{e}");
+        assert_eq!(caught(Path::new("y.md"), || Ok(7)), Ok(7));
+    }
 
     #[test]
     fn ids_and_types() {

@@ -38,6 +38,18 @@ impl ApiError {
         }
     }
 
+    /// A 408: the request's work ran past its deadline and was stopped.
+    pub fn timeout() -> Self {
+        ApiError {
+            status: StatusCode::REQUEST_TIMEOUT,
+            code: "timeout",
+            message: format!(
+                "the request took longer than {} s; try a simpler query",
+                super::REQUEST_TIMEOUT.as_secs()
+            ),
+        }
+    }
+
     /// A 500; the cause is logged, not shown.
     pub fn internal(cause: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");

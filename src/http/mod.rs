@@ -49,6 +49,12 @@ use utoipa::{IntoParams, OpenApi, ToSchema};
 
 /// How long a request may take before it is answered with 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// The deadline given to a request's work: a little before [`REQUEST_TIMEOUT`], so that
+/// the work stops by itself when the client is answered with 408 (see [`crate::deadline`]).
+pub fn work_deadline() -> crate::Deadline {
+    crate::Deadline::after(REQUEST_TIMEOUT.saturating_sub(Duration::from_millis(100)))
+}
+
 /// Largest request body accepted (the API takes none; this bounds what a client can send).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -181,6 +187,7 @@ pub struct SearchParams {
         required = true,
         min_length = 1,
         max_length = 500,
+        pattern = r"\S",
         example = "以工代赈"
     )]
     pub q: Option<String>,
@@ -246,7 +253,7 @@ pub struct Health {
     params(SearchParams),
     responses(
         (status = 200, description = "Hits, best first, with facets (hits per chapter)", body = SearchResponse),
-        (status = 400, description = "q missing, empty or too long; limit, offset, chapter or kind invalid", body = ErrorBody),
+        (status = 400, description = "q missing, empty or too long; limit, offset, chapter or kind invalid. A q without any searchable word (only punctuation, symbols or exclusions) is not an error: 200 with no hits", body = ErrorBody),
         (status = 405, description = "A method other than GET or HEAD", body = ErrorBody),
         (status = 500, description = "Internal error", body = ErrorBody)
     )
@@ -256,7 +263,36 @@ async fn search(
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchResponse>, ApiError> {
     let req = params.into_request()?;
-    Ok(Json(blocking(st, move |e| e.search(&req)).await?))
+    // A query without a searchable word is valid and finds nothing (200, no hits), as
+    // in Meilisearch; it never reaches the engine when it has no word character at all.
+    if crate::cite::normalize(&req.q).is_empty() {
+        return Ok(Json(no_hits(&req.q)));
+    }
+    let q = req.q.clone();
+    let res = tokio::task::spawn_blocking(move || st.engine.search(&req))
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    match res {
+        Ok(r) => Ok(Json(r)),
+        Err(crate::Error::NoSearchableWords(_)) => Ok(Json(no_hits(&q))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The answer to a query that has no searchable word.
+fn no_hits(q: &str) -> SearchResponse {
+    SearchResponse {
+        query: q.to_string(),
+        total: 0,
+        partial: false,
+        took_ms: 0.0,
+        terms: Vec::new(),
+        expanded: Vec::new(),
+        hits: Vec::new(),
+        facets: Default::default(),
+        doc_facets: Default::default(),
+        type_facets: Default::default(),
+    }
 }
 
 /// Runs engine work (CPU-bound, synchronous) off the async threads; a failure of the
@@ -292,6 +328,7 @@ pub struct CiteParams {
         required = true,
         min_length = 1,
         max_length = 5000,
+        pattern = r"\S",
         example = "促进边疆巩固的重点地区"
     )]
     pub text: Option<String>,
@@ -311,7 +348,7 @@ pub struct CiteParams {
     params(CiteParams),
     responses(
         (status = 200, description = "Exact matches, or the closest passages with `exact: false`, in the documents `doc` and `type` leave (none when they name no document: `exact: false`, no match)", body = crate::cite::CiteResult),
-        (status = 400, description = "text missing, empty or over 5000 characters", body = ErrorBody),
+        (status = 400, description = "text missing, blank or over 5000 characters (a text of only punctuation or symbols is found nowhere: 200, `exact: false`, no match)", body = ErrorBody),
         (status = 405, description = "A method other than GET or HEAD", body = ErrorBody),
         (status = 500, description = "Internal error", body = ErrorBody)
     )
@@ -326,9 +363,22 @@ async fn cite(
             "the query parameter text is required, e.g. /api/cite?text=促进边疆巩固的重点地区",
         )
     })?;
+    if !text.trim().is_empty() && crate::cite::normalize(&text).is_empty() {
+        // Only punctuation or symbols: valid, and found nowhere.
+        return Ok(Json(crate::cite::CiteResult {
+            text,
+            exact: false,
+            total: 0,
+            matches: Vec::new(),
+        }));
+    }
+    let deadline = work_deadline();
     let filter = crate::DocFilter::new(params.doc, params.doc_type);
     Ok(Json(
-        blocking(st, move |e| crate::cite::cite_filtered(e, &text, &filter)).await?,
+        blocking(st, move |e| {
+            crate::cite::cite_with(e, &text, &filter, Some(deadline))
+        })
+        .await?,
     ))
 }
 
@@ -341,6 +391,7 @@ pub struct ContextParams {
         required = true,
         min_length = 1,
         max_length = 500,
+        pattern = r"\S",
         example = "以工代赈"
     )]
     pub q: Option<String>,
@@ -382,10 +433,11 @@ async fn context(
         .neighbors
         .unwrap_or(crate::context::DEFAULT_NEIGHBORS);
     crate::context::validate(budget, neighbors)?;
+    let deadline = work_deadline();
     let filter = crate::DocFilter::new(params.doc, params.doc_type);
     Ok(Json(
         blocking(st, move |e| {
-            crate::context::context_filtered(e, &q, budget, neighbors, &filter)
+            crate::context::context_with(e, &q, budget, neighbors, &filter, Some(deadline))
         })
         .await?,
     ))
@@ -499,8 +551,8 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
     tag = "pages",
     params(
         ("q" = Option<String>, Query, description = "A search to run when the page opens"),
-        ("chapter" = Option<u32>, Query, description = "A chapter to filter it to"),
-        ("offset" = Option<usize>, Query, description = "Hits to skip")
+        ("chapter" = Option<String>, Query, description = "A chapter to filter it to (its number; read by the page's script, which ignores a value that is not one)"),
+        ("offset" = Option<String>, Query, description = "Hits to skip (read by the page's script, which ignores a value that is not a whole number)")
     ),
     responses(
         (status = 200, description = "The page", body = String, content_type = "text/html")

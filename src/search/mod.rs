@@ -464,7 +464,7 @@ fn load_passage(searcher: &Searcher, f: &Fields, addr: DocAddress) -> Result<Pas
     let json = d
         .get_first(f.json)
         .and_then(|v| v.as_str())
-        .ok_or_else(|| Error::Query("stored passage missing".into()))?;
+        .ok_or_else(|| Error::Damaged("stored passage missing".into()))?;
     Ok(serde_json::from_str(json)?)
 }
 

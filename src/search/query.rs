@@ -241,7 +241,7 @@ pub fn parse(q: &str, seg: &Segmenter) -> Result<ParsedQuery> {
         .filter(|c| is_word_char(*c))
         .collect();
     if pq.is_empty() {
-        return Err(Error::Query(
+        return Err(Error::NoSearchableWords(
             "the query has no searchable words (only punctuation, symbols or exclusions)".into(),
         ));
     }
