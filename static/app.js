@@ -504,14 +504,18 @@
       var h = el('h3', 'hit-title');
       var a = el('a', 'open');
       a.href = readerHref(hit);
-      a.textContent = (library() ? '《' + (hit.doc_title || d.title || hit.doc) + '》' : '') +
+      // Over a library: the document and the article (or the last heading); the plan
+      // alone: the heading path.
+      var last = (hit.path || '').split(' › ').pop();
+      a.textContent = library() ?
+        '《' + (hit.doc_title || d.title || hit.doc) + (d.subtitle ? '·' + d.subtitle : '') + '》' + (hit.article || last) :
         (hit.path || hit.citation);
       h.appendChild(a);
       li.appendChild(h);
       var m = el('p', 'hit-meta');
       if (d.type) m.appendChild(el('span', 'tag type', d.type));
       if (d.date) m.appendChild(el('span', 'date', d.date));
-      if (library() && hit.path) m.appendChild(el('span', 'path', docLabel(d)));
+      if (library() && hit.path && hit.path !== last) m.appendChild(el('span', 'path', hit.path));
       if (m.childNodes.length) li.appendChild(m);
       var snip = el('p', 'snippet');
       snip.innerHTML = hit.snippet; // escaped by the server; only <mark> is markup
@@ -727,13 +731,15 @@
 
     window.addEventListener('popstate', function () {
       state = readUrl();
-      syncInputs();
+      syncInputs(true);
       showOutline();
       search(false);
     });
 
-    function syncInputs() {
-      input.value = state.q;
+    // The inputs from the state (after back or forward; the query box only then, so that
+    // what is typed while the document list loads stays).
+    function syncInputs(withQuery) {
+      if (withQuery) input.value = state.q;
       fromEl.value = state.from;
       toEl.value = state.to;
       renderChosen();
@@ -816,7 +822,9 @@
       setStatus('文件列表加载失败', true);
     });
     ready.then(function () {
-      if (state.q.trim()) {
+      if (input.value !== state.q) {
+        queryChanged();
+      } else if (state.q.trim()) {
         search(false);
       } else {
         clear();

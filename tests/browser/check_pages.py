@@ -6,7 +6,8 @@ For each library -- the plan (corpus/), the fixture library (tests/fixtures/libr
 when its folder is there, the laws (../shared/corpora/laws) -- this starts `zhengce serve`
 on a free port with a fresh index and checks, at 1280x900 and 390x844:
 
-- no horizontal overflow on the search page and in the reader view;
+- no horizontal overflow on the search page and in the reader view (and at 360 and
+  1920 px too);
 - the query box is the widest control of the page;
 - typing a query shows hits with the query's words marked;
 - the document picker finds a document by words of its title, with hit counts, and
@@ -20,6 +21,7 @@ copy buttons, the passage page, the picker's versions of one law told apart by d
 
 Usage: check_pages.py --bin target/debug/zhengce [--chromium /usr/bin/chromium]
                       [--laws ../shared/corpora/laws] [--screenshots DIR] [--only NAME]
+                      [--keep-indexes DIR]
 Prints one line per check and closes with `browser: N passed, M failed`; exits 1 when a
 check failed.
 """
@@ -65,13 +67,13 @@ class Checks:
 class Server:
     """`zhengce serve` over a corpus, on a free port, with its own index."""
 
-    def __init__(self, binary, corpus, work, name, timeout):
+    def __init__(self, binary, corpus, work, name, timeout, index=None):
         self.work = os.path.join(work, name)
         os.makedirs(self.work)
         self.err_path = os.path.join(self.work, "server.err")
         started = time.monotonic()
         self.proc = subprocess.Popen(
-            [binary, "--corpus", corpus, "--index", os.path.join(self.work, "index"),
+            [binary, "--corpus", corpus, "--index", index or os.path.join(self.work, "index"),
              "serve", "--addr", "127.0.0.1:0"],
             stdout=subprocess.DEVNULL, stderr=open(self.err_path, "w"), cwd=ROOT,
             env=dict(os.environ, NO_COLOR="1", RUST_LOG="warn,zhengce=info"))
@@ -95,6 +97,12 @@ class Server:
         url = self.base + path + ("?" + urllib.parse.urlencode(params) if params else "")
         with urllib.request.urlopen(url, timeout=60) as r:
             return json.load(r)
+
+    def report(self):
+        """Says whether the server still runs, and the end of its log."""
+        state = "running" if self.proc.poll() is None else f"exited with {self.proc.returncode}"
+        with open(self.err_path, encoding="utf-8", errors="replace") as f:
+            print(f"--- the server ({state}); its log ends:\n{f.read()[-1500:]}", flush=True)
 
     def stop(self):
         if self.proc.poll() is None:
@@ -290,9 +298,8 @@ def check_picker(c, page, srv, query, title_words, want_title, where):
     c.check(f"{where}: picking restricts the hits to the document ({len(hits)} hits)",
             bool(hits) and all(doc_of_href(h["href"]) == choice["doc"] for h in hits) or expected == 0,
             str([h["href"] for h in hits[:3]]))
-    page.wait_for_function("(n) => /共 (\\d+) 段/.test(document.getElementById('status').textContent)"
-                           " && document.getElementById('status').textContent.indexOf('共 ' + n + ' 段') >= 0",
-                           arg=expected, timeout=10000)
+    page.wait_for_function("(n) => document.getElementById('status').textContent"
+                           ".indexOf(n ? '共 ' + n + ' 段' : '没有找到') >= 0", arg=expected, timeout=10000)
     c.check(f"{where}: the restricted count is the API's ({status_total(page)} = {expected})",
             status_total(page) == expected)
     chosen = page.inner_text("#doc-chosen")
@@ -397,6 +404,29 @@ def check_library_extras(c, page, srv, where):
             bool(names) and all(n in chapters for n in names), str(names))
 
 
+def check_laws_extras(c, page, srv, where):
+    """A big law in the reader view: 刑法, whole, with a search marked in it."""
+    docs = srv.api("/api/docs")["documents"]
+    big = max((d for d in docs if d["title"] == "中华人民共和国刑法"), key=lambda d: d["passages"], default=None)
+    if not c.check(f"{where}: the laws hold 中华人民共和国刑法", big is not None):
+        return
+    t0 = time.monotonic()
+    page.goto(srv.base + "/d/" + urllib.parse.quote(big["id"]) + "?q=" + urllib.parse.quote("故意杀人"))
+    page.wait_for_selector("main.doc")
+    took = time.monotonic() - t0
+    n = page.locator("article.passage").count()
+    print(f"browser: {where}: the reader view of 刑法 ({n} passages) loaded in {took * 1000:.0f} ms", flush=True)
+    c.check(f"{where}: the reader view shows all of 刑法 ({n} = {big['passages']})", n == big["passages"])
+    c.check(f"{where}: 故意杀人 is marked in 刑法", page.locator("article.hit mark").count() > 0)
+    check_layout(c, page, where + " 刑法 reader view")
+    page.click(".hit-next")
+    page.wait_for_function("() => location.hash.length > 1")
+    top = page.evaluate("document.getElementById(decodeURIComponent(location.hash.slice(1))).getBoundingClientRect().top")
+    c.check(f"{where}: 下一处 steps to a marked passage (top {top:.0f})",
+            page.evaluate("document.getElementById(decodeURIComponent(location.hash.slice(1))).classList.contains('hit')")
+            and 0 <= top < page.viewport_size["height"] * 0.6)
+
+
 def run_library(c, pw_ctx_factory, srv, name, spec, shots):
     for width, height in WIDTHS:
         where = f"{name} @{width}"
@@ -421,7 +451,27 @@ def run_library(c, pw_ctx_factory, srv, name, spec, shots):
                 spec["extras"](c, page, srv, where)
         except Exception as e:  # a timeout or a missing element: one failed check, go on
             c.check(f"{where}: the checks ran to the end", False, f"{type(e).__name__}: {e}"[:800])
+            srv.report()
         c.check(f"{where}: no script errors", not errors, "; ".join(errors[:3]))
+        ctx.close()
+
+
+def check_extreme_widths(c, ctx_factory, srv, query, name):
+    """The layout holds at the narrowest and widest widths too: 360 and 1920 px."""
+    for width, height in [(360, 740), (1920, 1080)]:
+        where = f"{name} @{width}"
+        ctx = ctx_factory(width, height)
+        page = ctx.new_page()
+        try:
+            page.goto(srv.base + "/?q=" + urllib.parse.quote(query))
+            wait_hits(page)
+            check_query_box(c, page, where)
+            href = hits_of(page)[0]["href"]
+            page.goto(srv.base + href)
+            page.wait_for_selector("main.doc")
+            check_layout(c, page, where + " reader view")
+        except Exception as e:
+            c.check(f"{where}: the checks ran to the end", False, f"{type(e).__name__}: {e}"[:800])
         ctx.close()
 
 
@@ -432,6 +482,8 @@ def main():
     ap.add_argument("--laws", default=os.path.join(os.path.dirname(ROOT), "shared", "corpora", "laws"))
     ap.add_argument("--screenshots", default=os.environ.get("SCREENSHOTS"))
     ap.add_argument("--only", action="append", help="plan, library or laws (repeatable)")
+    ap.add_argument("--keep-indexes", metavar="DIR",
+                    help="keep each library's index in DIR/<name> and reuse it while fresh")
     ap.add_argument("--laws-timeout", type=float, default=1800.0,
                     help="seconds the laws server may take to build its index and start")
     args = ap.parse_args()
@@ -448,7 +500,8 @@ def main():
     ]
     if os.path.isdir(args.laws):
         libraries.append(("laws", args.laws,
-                          {"query": "管辖", "picker": ("民法典 合同", "中华人民共和国民法典")}))
+                          {"query": "管辖", "picker": ("民事 诉讼", "中华人民共和国民事诉讼法"),
+                           "extras": check_laws_extras}))
     else:
         print(f"browser: NOTE the laws are not at {args.laws}: their checks are skipped", flush=True)
     if args.only:
@@ -468,8 +521,9 @@ def main():
             for name, corpus, spec in libraries:
                 t0 = time.monotonic()
                 try:
+                    kept = os.path.join(os.path.abspath(args.keep_indexes), name) if args.keep_indexes else None
                     srv = Server(binary, corpus, work, name,
-                                 args.laws_timeout if name == "laws" else 300)
+                                 args.laws_timeout if name == "laws" else 300, kept)
                 except RuntimeError as e:
                     c.check(f"{name}: the server starts", False, str(e)[-800:])
                     continue
@@ -477,6 +531,7 @@ def main():
                       f"(index built)", flush=True)
                 try:
                     run_library(c, ctx_factory, srv, name, spec, args.screenshots)
+                    check_extreme_widths(c, ctx_factory, srv, spec["query"], name)
                 finally:
                     srv.stop()
                 print(f"browser: {name} checked in {time.monotonic() - t0:.1f} s", flush=True)

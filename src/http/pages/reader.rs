@@ -123,7 +123,12 @@ fn render(
     head(&mut h, doc, q, target);
     h.push_str("<div class=\"reader\">\n");
     outline(&mut h, doc);
-    h.push_str("<main class=\"doc\" id=\"main\">\n");
+    let paged = passages.iter().any(|p| p.pages.is_some());
+    let _ = writeln!(
+        h,
+        "<main class=\"doc{}\" id=\"main\">",
+        if paged { " paged" } else { "" }
+    );
     doc_header(&mut h, docs, doc);
     if let Some(q) = q {
         let _ = writeln!(
