@@ -320,6 +320,7 @@
       typeBox.hidden = !library() || keys.length === 0;
       keys.forEach(function (k) {
         typesEl.appendChild(facetButton(k, tf[k] || 0, state.type === k, function () {
+          foldOnPhone();
           state.type = state.type === k ? '' : k;
           state.chapter = null;
           state.page = 1;
@@ -350,7 +351,13 @@
       docChosen.appendChild(x);
     }
 
+    // On a phone the panel folds once a choice is made, so that the hits show.
+    function foldOnPhone() {
+      if (window.matchMedia(NARROW).matches) filters.open = false;
+    }
+
     function pickDoc(spec) {
+      foldOnPhone();
       state.doc = spec;
       state.chapter = null;
       state.page = 1;

@@ -180,10 +180,13 @@ fn render(engine: &Engine, p: &Passage) -> crate::Result<String> {
          <title>{cite} · 政策检索</title><link rel=\"stylesheet\" href=\"/static/app.css\">\
          </head>\n<body data-page=\"passage\">\n<header class=\"top\"><h1><a href=\"/\">政策检索</a></h1>\
          <a class=\"back\" href=\"/\">← 返回搜索</a></header>\n<main class=\"page\">\
-         <p class=\"doc-title\">《{title}》</p>\n<nav class=\"crumbs\" aria-label=\"位置\">{path}</nav>\n",
+         <p class=\"doc-title\"><a href=\"/d/{doc}#{id}\">《{title}》全文</a></p>\n\
+         <nav class=\"crumbs\" aria-label=\"位置\">{path}</nav>\n",
         cite = escape(&p.citation),
         title = escape(&title),
         path = escape(&path),
+        doc = escape(&url_segment(&p.doc)),
+        id = escape(&p.id),
     );
     if from > 0 {
         let _ = writeln!(h, "<p class=\"more\">（本节前文 {from} 段略）</p>");

@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.parse
 import urllib.request
 
@@ -44,7 +45,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage",
+    "--disable-dev-shm-usage", "--lang=zh-CN",
 ]
 WIDTHS = [(1280, 900), (390, 844)]
 
@@ -263,7 +264,7 @@ def passages_of(srv, doc):
     return _passages[key]
 
 
-def check_picker(c, page, srv, query, title_words, want_title, where):
+def check_picker(c, page, srv, query, title_words, want_title, where, shot=None):
     """Types title words into the picker, checks the suggestions and picks the first."""
     narrow = page.viewport_size["width"] < 900
     page.goto(srv.base + "/?q=" + urllib.parse.quote(query))
@@ -276,6 +277,8 @@ def check_picker(c, page, srv, query, title_words, want_title, where):
     opts = page.eval_on_selector_all("#doc-list li[role=option]", """els => els.map(li => ({
       doc: li.dataset.doc, text: li.textContent,
       count: parseInt(((li.querySelector('.c') || {}).textContent || '-1'), 10)}))""")
+    if shot:
+        page.screenshot(path=shot + "-picker.png")
     docs = {d["id"]: d for d in srv.api("/api/docs")["documents"]}
     named = [o for o in opts if o["doc"] in docs]
     c.check(f"{where}: the picker suggests documents whose title has {title_words} ({len(named)})",
@@ -302,8 +305,13 @@ def check_picker(c, page, srv, query, title_words, want_title, where):
                            ".indexOf(n ? '共 ' + n + ' 段' : '没有找到') >= 0", arg=expected, timeout=10000)
     c.check(f"{where}: the restricted count is the API's ({status_total(page)} = {expected})",
             status_total(page) == expected)
-    chosen = page.inner_text("#doc-chosen")
-    c.check(f"{where}: the picked document is shown ({chosen.strip().splitlines()[0][:30]})", want_title in chosen)
+    chosen = page.text_content("#doc-chosen") or ""
+    c.check(f"{where}: the picked document is shown ({chosen.strip()[:30]})", want_title in chosen)
+    if narrow:
+        c.check(f"{where}: on a phone the panel folds after the pick, its summary naming the document",
+                not page.evaluate("document.getElementById('filters').open")
+                and want_title in page.inner_text("#filters > summary"))
+        page.click("#filters > summary")
     return choice["doc"]
 
 
@@ -384,6 +392,22 @@ def check_library_extras(c, page, srv, where):
     c.check(f"{where}: hits show their document's date and type",
             all(d["date"] in h["meta"] for h in hits_of(page) for d in docs
                 if d["id"] == doc_of_href(h["href"]) and d.get("date")))
+    # A date range keeps the hits of documents dated in it, and counts them.
+    dated = sorted(d["date"] for d in docs if d.get("date"))
+    start = dated[len(dated) // 2]
+    page.goto(srv.base + "/?" + urllib.parse.urlencode({"q": "发展", "from": start}))
+    wait_hits(page)
+    facets = srv.api("/api/search", q="发展", limit=1)["doc_facets"]
+    want = sum(n for i, n in facets.items() if any(d["id"] == i and (d.get("date") or "") >= start for d in docs))
+    hits = hits_of(page)
+    dates = {d["id"]: d.get("date") or "" for d in docs}
+    c.check(f"{where}: ?from={start} keeps the hits dated from then ({len(hits)})",
+            bool(hits) and all(dates.get(doc_of_href(h["href"]), "") >= start for h in hits),
+            str([(doc_of_href(h["href"]), dates.get(doc_of_href(h["href"]))) for h in hits]))
+    c.check(f"{where}: ?from= counts the range's hits ({status_total(page)} = {want})", status_total(page) == want)
+    c.check(f"{where}: the date box shows the range", page.input_value("#from") == start)
+    page.goto(srv.base + "/?q=" + urllib.parse.quote("以工补农"))
+    wait_hits(page)
     # Dated versions of one law: the picker tells them apart by the date.
     if page.viewport_size["width"] < 900:
         page.click("#filters > summary")
@@ -444,13 +468,17 @@ def run_library(c, pw_ctx_factory, srv, name, spec, shots):
             check_reader_from_hit(c, page, srv, spec["query"], where, shots, tag)
             if spec.get("picker"):
                 words, title = spec["picker"]
-                check_picker(c, page, srv, spec["query"], words, title, where)
+                check_picker(c, page, srv, spec["query"], words, title, where,
+                             os.path.join(shots, tag) if shots else None)
+                if shots:
+                    page.screenshot(path=os.path.join(shots, f"{tag}-picked.png"))
                 check_query_box(c, page, where + " with a document picked")
             check_url_state(c, page, srv, spec["query"], where)
             if spec.get("extras"):
                 spec["extras"](c, page, srv, where)
         except Exception as e:  # a timeout or a missing element: one failed check, go on
             c.check(f"{where}: the checks ran to the end", False, f"{type(e).__name__}: {e}"[:800])
+            traceback.print_exc(limit=4, file=sys.stdout)
             srv.report()
         c.check(f"{where}: no script errors", not errors, "; ".join(errors[:3]))
         ctx.close()

@@ -357,10 +357,7 @@ fn passage(
         );
         *last_page = Some(last);
     }
-    let text = match marks {
-        Some(m) => mark_html(&p.text, m),
-        None => escape(&p.text),
-    };
+    let text = text_html(p, marks.map(|m| m.as_slice()));
     let _ = writeln!(
         h,
         "<p class=\"text\">{text}</p><p class=\"tools\"><a class=\"anchor\" href=\"#{id}\" \
@@ -369,6 +366,34 @@ fn passage(
         id = escape(&p.id),
         cite = escape(&p.citation),
     );
+}
+
+/// The passage text as HTML: escaped, the article label (`第六条`) in bold, the marks.
+fn text_html(p: &Passage, marks: Option<&[[usize; 2]]>) -> String {
+    let label = p
+        .article
+        .as_deref()
+        .filter(|a| !a.is_empty() && p.text.starts_with(a));
+    let Some(label) = label else {
+        return match marks {
+            Some(m) => mark_html(&p.text, m),
+            None => escape(&p.text),
+        };
+    };
+    let skip = label.chars().count();
+    let rest = &p.text[label.len()..];
+    let body = match marks {
+        Some(m) => {
+            let shifted: Vec<[usize; 2]> = m
+                .iter()
+                .filter(|r| r[1] > skip)
+                .map(|r| [r[0].max(skip) - skip, r[1] - skip])
+                .collect();
+            mark_html(rest, &shifted)
+        }
+        None => escape(rest),
+    };
+    format!("<strong class=\"art\">{}</strong>{body}", escape(label))
 }
 
 #[cfg(test)]
@@ -409,5 +434,37 @@ mod tests {
         // The same section title under two chapters: each finds its own node.
         assert_eq!(ids["第一章 总则\u{1f}第一节 一般规定"], "d-1.1");
         assert_eq!(ids["第二章 分则\u{1f}第一节 一般规定"], "d-2.1");
+    }
+
+    #[test]
+    fn article_labels_are_bold_and_marks_stay_in_place() {
+        let p = Passage {
+            id: "d-a6".into(),
+            doc: "d".into(),
+            kind: PassageKind::Article,
+            chapter: None,
+            section: None,
+            sidebar: None,
+            pages: None,
+            lead: None,
+            text: "第六条 国家<b>管辖</b>。".into(),
+            citation: "《法》第六条".into(),
+            start: 0,
+            end: 0,
+            seq: 0,
+            part: None,
+            item: None,
+            article: Some("第六条".into()),
+        };
+        // 管辖 at characters 9..11 of the text.
+        let html = text_html(&p, Some(&[[9, 11]]));
+        assert_eq!(
+            html,
+            "<strong class=\"art\">第六条</strong> 国家&lt;b&gt;<mark>管辖</mark>&lt;/b&gt;。"
+        );
+        assert_eq!(
+            text_html(&p, None),
+            "<strong class=\"art\">第六条</strong> 国家&lt;b&gt;管辖&lt;/b&gt;。"
+        );
     }
 }
