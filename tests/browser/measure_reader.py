@@ -12,9 +12,11 @@ the ratio of the reader view to /api/toc.
 
 import argparse
 import json
+import os
 import re
 import statistics
 import subprocess
+import tempfile
 import time
 import urllib.parse
 import urllib.request
@@ -36,15 +38,19 @@ def main():
     ap.add_argument("--titles", nargs="*", default=["中华人民共和国刑法", "中华人民共和国民法典", "中华人民共和国民事诉讼法"])
     ap.add_argument("--query", default="责任")
     args = ap.parse_args()
+    log = tempfile.NamedTemporaryFile(mode="w+", suffix=".log")
     proc = subprocess.Popen([args.bin, "--corpus", args.corpus, "--index", args.index, "serve",
-                             "--addr", "127.0.0.1:0"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                             "--addr", "127.0.0.1:0"], stdout=subprocess.DEVNULL, stderr=log,
+                            env=dict(os.environ, RUST_LOG="warn"))
     base = None
     try:
-        for line in proc.stderr:
-            m = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
+        for _ in range(600):
+            with open(log.name, encoding="utf-8") as f:
+                m = re.search(r"listening on (http://127\.0\.0\.1:\d+)", f.read())
             if m:
                 base = m.group(1)
                 break
+            time.sleep(0.1)
         if base is None:
             raise SystemExit("the server did not start")
         with urllib.request.urlopen(base + "/api/docs") as r:
@@ -56,7 +62,9 @@ def main():
                 continue
             for d in sorted(cands, key=lambda d: -d["passages"])[:2]:
                 did = urllib.parse.quote(d["id"])
-                first = d["id"] + "-a1"
+                with urllib.request.urlopen(f"{base}/d/{did}") as r:
+                    m = re.search(r'<article id="([^"]+)"', r.read().decode("utf-8"))
+                first = m.group(1) if m else d["id"]
                 reqs = [
                     ("/d/{doc}", f"/d/{did}"),
                     (f"/d/{{doc}}?q={args.query}", f"/d/{did}?q=" + urllib.parse.quote(args.query)),
