@@ -522,7 +522,10 @@
       var m = el('p', 'hit-meta');
       if (d.type) m.appendChild(el('span', 'tag type', d.type));
       if (d.date) m.appendChild(el('span', 'date', d.date));
-      if (library() && hit.path && hit.path !== last) m.appendChild(el('span', 'path', hit.path));
+      // The heading path, without the article the title already names.
+      var parts = (hit.path || '').split(' › ');
+      if (parts[parts.length - 1] === (hit.article || last)) parts.pop();
+      if (library() && parts.join('')) m.appendChild(el('span', 'path', parts.join(' › ')));
       if (m.childNodes.length) li.appendChild(m);
       var snip = el('p', 'snippet');
       snip.innerHTML = hit.snippet; // escaped by the server; only <mark> is markup
@@ -835,8 +838,9 @@
         search(false);
       } else {
         clear();
-        input.focus();
+        if (document.activeElement === document.body) input.focus();
       }
+      document.body.dataset.ready = '1';
     });
   }
 })();

@@ -189,7 +189,7 @@ def check_query_box(c, page, where):
 
 def check_typing(c, page, srv, query, where):
     page.goto(srv.base + "/")
-    page.wait_for_selector("#q")
+    page.wait_for_selector("body[data-ready]")
     page.evaluate("document.activeElement && document.activeElement.blur()")
     page.keyboard.press("/")
     c.check(f"{where}: `/` focuses the query box",
