@@ -253,19 +253,23 @@ fn grow(
     first: usize,
     budget: usize,
 ) -> (usize, usize) {
-    let (mut a, mut b) = sents[k];
-    if b - a > budget {
-        return window_in(chars, (a, b), first, budget);
-    }
+    let (sa, sb) = sents[k];
+    let (mut a, mut b) = if sb - sa > budget {
+        window_in(chars, (sa, sb), first, budget)
+    } else {
+        (sa, sb)
+    };
+    // A window cut inside its sentence does not grow on that side.
+    let (open_lo, open_hi) = (a == sa, b == sb);
     let (mut lo, mut hi) = (k, k);
     loop {
         let mut grew = false;
-        if hi + 1 < sents.len() && sents[hi + 1].1 - a <= budget {
+        if open_hi && hi + 1 < sents.len() && sents[hi + 1].1 - a <= budget {
             hi += 1;
             b = sents[hi].1;
             grew = true;
         }
-        if lo > 0 && b - sents[lo - 1].0 <= budget {
+        if open_lo && lo > 0 && b - sents[lo - 1].0 <= budget {
             lo -= 1;
             a = sents[lo].0;
             grew = true;
@@ -275,10 +279,10 @@ fn grow(
         }
     }
     let want = MIN_CONTEXT_CHARS.min(budget);
-    if b - a < want && b < chars.len() {
+    if b - a < want && open_hi && b < chars.len() {
         b = cut_forward(chars, b, (a + budget).min(chars.len()));
     }
-    if b - a < want && a > 0 {
+    if b - a < want && open_lo && a > 0 {
         a = cut_backward(chars, a, b.saturating_sub(budget));
     }
     (a, b)
@@ -307,18 +311,33 @@ fn cut_backward(chars: &[char], to: usize, limit: usize) -> usize {
         .unwrap_or(limit)
 }
 
-/// A window of at most `max` characters inside the long sentence `(a, b)`, with `first`
-/// about a third in, starting after a clause mark when one is near.
+/// A window of at most `max` characters inside the long sentence `(a, b)`, with the
+/// match at `first` about a third in (or the sentence's last `max` characters when the
+/// match is near its end), starting after a clause mark when one is within 20 characters,
+/// and ending after one when one is in its second half.
 fn window_in(chars: &[char], (a, b): (usize, usize), first: usize, max: usize) -> (usize, usize) {
     let mut from = first.saturating_sub(max / 3).max(a);
-    if from > a
-        && let Some(k) = (from.saturating_sub(20)..first)
-            .rev()
-            .find(|&k| k > a && is_clause_mark(chars[k - 1]))
-    {
-        from = k;
+    if from + max > b {
+        from = b.saturating_sub(max).max(a);
     }
-    (from, (from + max).min(b))
+    if from > a {
+        let before = (from.saturating_sub(20).max(a + 1)..=from)
+            .rev()
+            .find(|&k| is_clause_mark(chars[k - 1]));
+        let after = || (from + 1..=first.min(from + 20)).find(|&k| is_clause_mark(chars[k - 1]));
+        if let Some(k) = before.or_else(after) {
+            from = k;
+        }
+    }
+    let to = (from + max).min(b);
+    if to == b {
+        return (from, to);
+    }
+    let end_of_match = first + 1;
+    (
+        from,
+        cut_forward(chars, (from + max / 2).max(end_of_match), to),
+    )
 }
 
 #[cfg(test)]
@@ -455,5 +474,22 @@ mod tests {
             mark_html(text, &h),
             "&lt;b&gt;<mark>以工代赈</mark>&lt;/b&gt;与<mark>以工代赈</mark>"
         );
+    }
+
+    #[test]
+    fn a_match_at_the_end_of_a_long_sentence_keeps_its_context() {
+        // One sentence of 180 characters with the word at its end.
+        let text = format!(
+            "{}，{}，增强山地生态系统稳定性。",
+            "甲".repeat(70),
+            "乙".repeat(95)
+        );
+        let s = make(&text, &t(&["稳定"]));
+        let v = visible(&s.html);
+        let n = v.trim_matches('…').chars().count();
+        assert!(n >= MIN_CONTEXT_CHARS, "{n}: {v}");
+        assert!(v.ends_with("增强山地生态系统稳定性。"), "{v}");
+        // It starts after the clause mark 10 characters into the last 120.
+        assert!(v.starts_with("…乙"), "{v}");
     }
 }
