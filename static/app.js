@@ -127,23 +127,32 @@
       });
     });
     // Previous / next matching passage (buttons, or the n and p keys).
-    var hits = Array.prototype.slice.call(document.querySelectorAll('.passage.hit'));
+    var bar = document.querySelector('.hitbar');
+    var hits = bar ? Array.prototype.slice.call(document.querySelectorAll(bar.dataset.step)) : [];
+    // The passage (or heading) last stepped to, while it is still where the step left it.
+    var at = -1;
+    function margin(e) { return parseFloat(getComputedStyle(e).scrollMarginTop) || 0; }
     function step(dir) {
       if (!hits.length) return;
-      var y = 80;
       var i;
-      if (dir > 0) {
-        for (i = 0; i < hits.length && hits[i].getBoundingClientRect().top <= y + 1; i++);
-        if (i >= hits.length) i = 0;
+      var here = at >= 0 && Math.abs(hits[at].getBoundingClientRect().top - margin(hits[at])) < 12;
+      if (here) {
+        i = at + dir;
+      } else if (dir > 0) {
+        for (i = 0; i < hits.length && hits[i].getBoundingClientRect().top <= margin(hits[i]) + 12; i++);
       } else {
-        for (i = hits.length - 1; i >= 0 && hits[i].getBoundingClientRect().top >= y - 1; i--);
-        if (i < 0) i = hits.length - 1;
+        for (i = hits.length - 1; i >= 0 && hits[i].getBoundingClientRect().top >= 0; i--);
       }
+      i = (i + hits.length) % hits.length;
+      at = i;
       var h = hits[i];
-      history.replaceState(null, '', location.pathname + location.search + '#' + encodeURIComponent(h.id));
-      markCurrent();
+      if (h.id) {
+        history.replaceState(null, '', location.pathname + location.search + '#' + encodeURIComponent(h.id));
+        markCurrent();
+      }
       h.scrollIntoView({ block: 'start' });
     }
+    at = hits.indexOf(document.getElementById(decodeURIComponent(location.hash.slice(1))));
     var prev = document.querySelector('.hit-prev');
     var next = document.querySelector('.hit-next');
     if (prev) prev.addEventListener('click', function () { step(-1); });

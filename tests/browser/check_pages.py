@@ -417,6 +417,17 @@ def check_library_extras(c, page, srv, where):
     dates = [d["date"] for d in docs if "民事诉讼法" in d["title"] and d.get("date")]
     c.check(f"{where}: the picker offers both dated versions of 民事诉讼法 ({len(dates)})",
             len(dates) == 2 and all(any(dt in t for t in texts) for dt in dates), str(texts))
+    # The reader view links the other dated version, to the same article there.
+    newer, older = sorted((d for d in docs if "民事诉讼法" == d["title"][-5:] and d.get("date")),
+                          key=lambda d: d["date"], reverse=True)[:2]
+    page.goto(srv.base + f"/d/{newer['id']}#{newer['id']}-a3")
+    link = page.locator(f"a.version[data-doc='{older['id']}']")
+    c.check(f"{where}: the reader view links the other version ({older['date']})", link.count() == 1)
+    with page.expect_navigation():
+        link.click()
+    c.check(f"{where}: the version link keeps the article ({page.url.split('/d/')[-1]})",
+            page.url.endswith(f"/d/{older['id']}#{older['id']}-a3")
+            and page.locator(f"#{older['id']}-a3").count() == 1)
     # The law picked: its chapters as facets.
     law = next(d for d in docs if "乡村振兴促进法" in d["title"])
     page.goto(srv.base + "/?" + urllib.parse.urlencode({"q": "发展", "doc": law["id"]}))
@@ -449,6 +460,18 @@ def check_laws_extras(c, page, srv, where):
     c.check(f"{where}: 下一处 steps to a marked passage (top {top:.0f})",
             page.evaluate("document.getElementById(decodeURIComponent(location.hash.slice(1))).classList.contains('hit')")
             and 0 <= top < page.viewport_size["height"] * 0.6)
+    marked = page.eval_on_selector_all("article.hit", "els => els.map(e => e.id)")
+    seen = [page.evaluate("decodeURIComponent(location.hash.slice(1))")]
+    for _ in range(2):
+        page.click(".hit-next")
+        page.wait_for_function("(h) => decodeURIComponent(location.hash.slice(1)) !== h", arg=seen[-1])
+        seen.append(page.evaluate("decodeURIComponent(location.hash.slice(1))"))
+    c.check(f"{where}: 下一处 goes through the marked passages in order ({len(seen)} steps)",
+            [marked.index(x) for x in seen] == list(range(marked.index(seen[0]), marked.index(seen[0]) + 3)),
+            str(seen))
+    page.click(".hit-prev")
+    page.wait_for_function("(h) => decodeURIComponent(location.hash.slice(1)) !== h", arg=seen[-1])
+    c.check(f"{where}: 上一处 steps back", page.evaluate("decodeURIComponent(location.hash.slice(1))") == seen[-2])
 
 
 def run_library(c, pw_ctx_factory, srv, name, spec, shots):

@@ -130,27 +130,44 @@ fn render(
         if paged { " paged" } else { "" }
     );
     doc_header(&mut h, docs, doc);
-    if let Some(q) = q {
-        let _ = writeln!(
-            h,
-            "<div class=\"hitbar\" role=\"navigation\" aria-label=\"匹配段落\">\
-             <span class=\"count\">“{q}” 在本文件中 {n} 段{more}</span>\
-             <button type=\"button\" class=\"hit-prev\" aria-label=\"上一处匹配\">↑ 上一处</button>\
-             <button type=\"button\" class=\"hit-next\" aria-label=\"下一处匹配\">↓ 下一处</button>\
-             <a class=\"clear\" href=\"/d/{id}\">取消标记</a></div>",
-            q = escape(q),
-            n = marked.len(),
-            more = if marked.len() == MARKED_PASSAGES {
-                "（只标记最相关的段落）"
-            } else {
-                ""
-            },
-            id = escape(&url_segment(&doc.id)),
-        );
-    }
     body(&mut h, doc, &passages, &marked, target);
+    stepbar(&mut h, doc, q, marked.len());
     h.push_str("</main>\n</div>\n<script src=\"/static/app.js\"></script>\n</body></html>\n");
     Ok(h)
+}
+
+/// The bar at the foot of the view (it stays at the bottom of the window): with a
+/// search, the count of marked passages and buttons to the previous and next of them;
+/// without, buttons to the previous and next heading.
+fn stepbar(h: &mut String, doc: &DocInfo, q: Option<&str>, marked: usize) {
+    match q {
+        Some(q) => {
+            let _ = writeln!(
+                h,
+                "<div class=\"hitbar\" role=\"navigation\" aria-label=\"匹配段落\" data-step=\".passage.hit\">\
+                 <span class=\"count\">“{q}” 在本文件中 {marked} 段{more}</span>\
+                 <button type=\"button\" class=\"hit-prev\" aria-keyshortcuts=\"p\">↑ 上一处</button>\
+                 <button type=\"button\" class=\"hit-next\" aria-keyshortcuts=\"n\">↓ 下一处</button>\
+                 <a class=\"clear\" href=\"/d/{id}\">取消标记</a></div>",
+                q = escape(q),
+                more = if marked == MARKED_PASSAGES {
+                    "（只标记最相关的段落）"
+                } else {
+                    ""
+                },
+                id = escape(&url_segment(&doc.id)),
+            );
+        }
+        None if !doc.outline.is_empty() => {
+            h.push_str(
+                "<div class=\"hitbar\" role=\"navigation\" aria-label=\"章节\" data-step=\".doc .h\">\
+                 <span class=\"count\">按章节浏览</span>\
+                 <button type=\"button\" class=\"hit-prev\" aria-keyshortcuts=\"p\">↑ 上一节</button>\
+                 <button type=\"button\" class=\"hit-next\" aria-keyshortcuts=\"n\">↓ 下一节</button></div>\n",
+            );
+        }
+        None => {}
+    }
 }
 
 fn head(h: &mut String, doc: &DocInfo, q: Option<&str>, target: Option<&str>) {
