@@ -455,24 +455,13 @@ mod tests {
 
     #[test]
     fn article_labels_are_bold_and_marks_stay_in_place() {
-        let p = Passage {
-            id: "d-a6".into(),
-            doc: "d".into(),
-            kind: PassageKind::Article,
-            chapter: None,
-            section: None,
-            sidebar: None,
-            pages: None,
-            lead: None,
-            text: "第六条 国家<b>管辖</b>。".into(),
-            citation: "《法》第六条".into(),
-            start: 0,
-            end: 0,
-            seq: 0,
-            part: None,
-            item: None,
-            article: Some("第六条".into()),
-        };
+        // From JSON, so that fields added to passages later take their defaults.
+        let p: Passage = serde_json::from_value(serde_json::json!({
+            "id": "d-a6", "doc": "d", "kind": "article", "chapter": null, "section": null,
+            "sidebar": null, "pages": null, "lead": null, "text": "第六条 国家<b>管辖</b>。",
+            "citation": "《法》第六条", "start": 0, "end": 0, "seq": 0, "article": "第六条"
+        }))
+        .expect("a passage");
         // 管辖 at characters 9..11 of the text.
         let html = text_html(&p, Some(&[[9, 11]]));
         assert_eq!(
