@@ -80,7 +80,7 @@ pub fn merge(mut ranges: Vec<[usize; 2]>) -> Vec<[usize; 2]> {
 pub fn make(text: &str, terms: &[String]) -> Snippet {
     let highlights = highlight_ranges(text, terms);
     let chars: Vec<char> = text.chars().collect();
-    let frags = fragments(&chars, &highlights, SNIPPET_CHARS);
+    let frags = fragments(&chars, &highlights, terms, SNIPPET_CHARS);
     let mut html = String::new();
     let mut last_end = 0;
     for &(start, end) in &frags {
@@ -164,12 +164,17 @@ fn sentences(chars: &[char]) -> Vec<(usize, usize)> {
 
 /// The fragments of a snippet of at most `max` characters in all: `[start, end)` ranges,
 /// sorted, disjoint and not touching.
-fn fragments(chars: &[char], highlights: &[[usize; 2]], max: usize) -> Vec<(usize, usize)> {
+fn fragments(
+    chars: &[char],
+    highlights: &[[usize; 2]],
+    terms: &[String],
+    max: usize,
+) -> Vec<(usize, usize)> {
     if chars.len() <= max {
         return vec![(0, chars.len())];
     }
     let sents = sentences(chars);
-    let anchors = anchors(chars, &sents, highlights);
+    let anchors = anchors(chars, &sents, highlights, terms);
     let budget = max / anchors.len().max(1);
     let mut frags: Vec<(usize, usize)> = Vec::new();
     for &k in &anchors {
@@ -197,14 +202,23 @@ fn fragments(chars: &[char], highlights: &[[usize; 2]], max: usize) -> Vec<(usiz
 /// The sentences a snippet shows, by position in `sents`: the best-matching one (most
 /// distinct marked words, then most marked characters, then the earliest), then, while
 /// words are still unshown, the sentence that shows most of them.
-fn anchors(chars: &[char], sents: &[(usize, usize)], highlights: &[[usize; 2]]) -> Vec<usize> {
-    let word = |h: &[usize; 2]| -> String { chars[h[0]..h[1]].iter().collect() };
-    let words_in = |i: usize| -> Vec<String> {
+fn anchors(
+    chars: &[char],
+    sents: &[(usize, usize)],
+    highlights: &[[usize; 2]],
+    terms: &[String],
+) -> Vec<usize> {
+    // The query words a sentence shows (folded, as the highlights were found; merged
+    // highlights of one word repeated are still one word).
+    let words_in = |i: usize| -> Vec<&String> {
         let (a, b) = sents[i];
-        let mut w: Vec<String> = highlights
+        if !highlights.iter().any(|h| h[0] < b && h[1] > a) {
+            return Vec::new();
+        }
+        let folded = fold(&chars[a..b].iter().collect::<String>());
+        let mut w: Vec<&String> = terms
             .iter()
-            .filter(|h| h[0] < b && h[1] > a)
-            .map(word)
+            .filter(|t| !t.is_empty() && folded.contains(t.as_str()))
             .collect();
         w.sort();
         w.dedup();
@@ -217,7 +231,7 @@ fn anchors(chars: &[char], sents: &[(usize, usize)], highlights: &[[usize; 2]]) 
             .map(|h| h[1].min(b).saturating_sub(h[0].max(a)))
             .sum()
     };
-    let mut shown: Vec<String> = Vec::new();
+    let mut shown: Vec<&String> = Vec::new();
     let mut out: Vec<usize> = Vec::new();
     while out.len() < MAX_FRAGMENTS {
         let best = (0..sents.len())
@@ -325,7 +339,8 @@ fn window_in(chars: &[char], (a, b): (usize, usize), first: usize, max: usize) -
             .rev()
             .find(|&k| is_clause_mark(chars[k - 1]));
         let after = || (from + 1..=first.min(from + 20)).find(|&k| is_clause_mark(chars[k - 1]));
-        if let Some(k) = before.or_else(after) {
+        // Never so far back that the match falls out of the window.
+        if let Some(k) = before.filter(|&k| k + max > first).or_else(after) {
             from = k;
         }
     }
@@ -333,11 +348,8 @@ fn window_in(chars: &[char], (a, b): (usize, usize), first: usize, max: usize) -
     if to == b {
         return (from, to);
     }
-    let end_of_match = first + 1;
-    (
-        from,
-        cut_forward(chars, (from + max / 2).max(end_of_match), to),
-    )
+    let lower = (from + max / 2).max(first + 1).min(to);
+    (from, cut_forward(chars, lower, to))
 }
 
 #[cfg(test)]
@@ -491,5 +503,25 @@ mod tests {
         assert!(v.ends_with("增强山地生态系统稳定性。"), "{v}");
         // It starts after the clause mark 10 characters into the last 120.
         assert!(v.starts_with("…乙"), "{v}");
+    }
+
+    #[test]
+    fn repeated_words_and_far_clause_marks_keep_the_budget() {
+        // Found by the property test: merged runs of one word are one word (one
+        // fragment, not three), and a clause mark far before the match does not pull the
+        // window off it.
+        let text = format!(
+            "，</mark>易地扶贫搬迁<<易地扶贫搬迁<<mark><<易地扶贫搬迁易地扶贫搬迁以工代賑以工代赈<以工代賑；{}；{}",
+            "以工代赈".repeat(19),
+            "以工代赈".repeat(18)
+        );
+        let s = make(&text, &t(&["以工代赈"]));
+        let v = visible(&s.html);
+        assert!(v.chars().count() <= SNIPPET_CHARS + 2, "{v}");
+        assert!(!v.trim_matches('…').contains('…'), "one fragment: {v}");
+        let long = format!("，{}以工代赈{}", "甲".repeat(60), "乙".repeat(100));
+        let s = make(&long, &t(&["以工代赈"]));
+        assert!(s.html.contains("<mark>以工代赈</mark>"), "{}", s.html);
+        assert!(visible(&s.html).chars().count() <= SNIPPET_CHARS + 2);
     }
 }
