@@ -48,7 +48,8 @@ pub const MAX_MATCHES: usize = 50;
 pub const MAX_CLOSEST: usize = 3;
 
 /// The answer to a quote.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct CiteResult {
     /// The quote as received.
     pub text: String,
@@ -61,7 +62,8 @@ pub struct CiteResult {
 }
 
 /// One place where the quote (or the closest text) stands.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct CiteMatch {
     /// The passage where the quoted text begins.
     pub passage: Passage,
@@ -84,7 +86,8 @@ pub struct CiteMatch {
 }
 
 /// The part of a passage covered by a quote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct Span {
     /// Passage id.
     pub id: String,

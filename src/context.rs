@@ -45,7 +45,8 @@ pub const DEFAULT_NEIGHBORS: usize = 1;
 pub const MAX_HITS: usize = 10;
 
 /// The context for a query.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct ContextResult {
     /// The query as received.
     pub query: String,
@@ -60,7 +61,8 @@ pub struct ContextResult {
 }
 
 /// Consecutive passages of one section (or sidebar).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct ContextGroup {
     /// Passage ids, in document order.
     pub ids: Vec<String>,

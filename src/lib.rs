@@ -7,11 +7,15 @@
 //! - [`analysis`]: folding and jieba segmentation behind tantivy's tokenizer traits.
 //! - [`index`]: the schema and atomic builds of the index directory.
 //! - [`search`]: query parsing, ranking, snippets and result types ([`Engine`]).
-//! - [`http`]: the HTTP API, its OpenAPI document and the search page (axum).
+//! - `http` (feature `http`): the HTTP API, its OpenAPI document and the search page (axum).
 //! - [`cite`]: quote verification (where a quoted text stands, its pages, a citation).
 //! - [`context`]: the best passages for a question with neighbours and sources, in a budget.
+//! - [`response`]: the JSON shapes and error codes the front ends share.
 //! - [`filter`]: the `doc` and `type` filters of search, cite and context ([`DocFilter`]).
-//! - [`mcp`]: an MCP server over stdio (tools `search`, `fetch`, `cite`).
+//! - `mcp` (feature `mcp`): an MCP server over stdio (tools `search`, `fetch`, `cite`).
+//!
+//! The front ends are cargo features, all on by default: `http`, `mcp` and `cli` (the
+//! binary). Without them (`--no-default-features`) the library is the engine alone.
 //!
 //! ```no_run
 //! use std::path::Path;
@@ -29,9 +33,12 @@ pub mod context;
 pub mod corpus;
 mod error;
 pub mod filter;
+#[cfg(feature = "http")]
 pub mod http;
 pub mod index;
+#[cfg(feature = "mcp")]
 pub mod mcp;
+pub mod response;
 pub mod search;
 
 pub use error::{Error, Result};

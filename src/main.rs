@@ -16,10 +16,13 @@ fn main() -> ExitCode {
         }
     };
     // The server logs its requests by default; the other commands only warnings.
+    #[cfg(feature = "http")]
     let default_filter = match args.command {
         cli::Command::Serve { .. } => "info",
         _ => "warn",
     };
+    #[cfg(not(feature = "http"))]
+    let default_filter = "warn";
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()

@@ -17,10 +17,11 @@
 //! `search` and `fetch` follow the shapes ChatGPT connectors expect. Every result carries
 //! the JSON both as a text content item and as `structuredContent`. Bad input (an empty or
 //! over-long text, an unknown id, a refused query) is a tool result with `isError: true`
-//! and the message as text; arguments of the wrong type are refused by the SDK with an
+//! and the message of its [`Failure`] as text (the message the HTTP API gives); arguments of the wrong type are refused by the SDK with an
 //! "invalid params" error. Nothing is written to stdout but the protocol: logs go to
 //! stderr.
 
+use crate::response::{Failure, check_query, snippet_text};
 use crate::search::SearchRequest;
 use crate::{DocFilter, Engine, Error, Result};
 use rmcp::handler::server::router::tool::ToolRouter;
@@ -119,7 +120,7 @@ impl McpServer {
         &self,
         Parameters(args): Parameters<FetchArgs>,
     ) -> std::result::Result<CallToolResult, ErrorData> {
-        Ok(reply(self.fetch_json(&args.id)))
+        Ok(reply(self.fetch_json(&args.id).map_err(Failure::from)))
     }
 
     /// The `cite` tool.
@@ -132,7 +133,8 @@ impl McpServer {
     ) -> std::result::Result<CallToolResult, ErrorData> {
         let filter = DocFilter::new(args.doc, args.doc_type);
         let res = crate::cite::cite_filtered(&self.engine, &args.text, &filter)
-            .and_then(|r| serde_json::to_value(r).map_err(Error::from));
+            .and_then(|r| serde_json::to_value(r).map_err(Error::from))
+            .map_err(Failure::from);
         Ok(reply(res))
     }
 }
@@ -142,16 +144,13 @@ impl McpServer {
         format!("{}/p/{id}", self.base_url)
     }
 
-    /// The `search` result as JSON.
-    pub fn search_json(&self, query: &str) -> Result<Value> {
-        self.search_filtered_json(query, &DocFilter::default())
-    }
-
     /// The `search` result as JSON, in the documents `filter` lets through.
-    pub fn search_filtered_json(&self, query: &str, filter: &DocFilter) -> Result<Value> {
-        if query.trim().is_empty() {
-            return Err(Error::BadRequest("the query is empty".into()));
-        }
+    pub fn search_filtered_json(
+        &self,
+        query: &str,
+        filter: &DocFilter,
+    ) -> std::result::Result<Value, Failure> {
+        check_query(Some(query), "the query")?;
         let mut req = SearchRequest::new(query);
         req.limit = SEARCH_RESULTS;
         filter.apply(&mut req);
@@ -164,7 +163,7 @@ impl McpServer {
                     "id": h.passage.id,
                     "title": h.path,
                     "url": self.url(&h.passage.id),
-                    "snippet": plain(&h.snippet),
+                    "snippet": snippet_text(&h.snippet, "", ""),
                     "citation": h.passage.citation,
                     "doc": h.passage.doc,
                     "doc_title": h.doc_title,
@@ -214,50 +213,34 @@ impl ServerHandler for McpServer {
     }
 }
 
-/// A tool result: the JSON as text and as structured content, or the error as text with
-/// `isError`.
-fn reply(res: Result<Value>) -> CallToolResult {
+/// A tool result: the JSON as text and as structured content, or the error's message as
+/// text with `isError`.
+fn reply(res: std::result::Result<Value, Failure>) -> CallToolResult {
     match res {
         Ok(v) => CallToolResult::structured(v),
-        Err(e) => {
-            if !e.is_user_error() {
-                tracing::error!(error = %e, "tool failed");
+        Err(f) => {
+            if f.is_internal() {
+                tracing::error!(error = %f, "tool failed");
             }
-            CallToolResult::error(vec![ContentBlock::text(e.to_string())])
+            CallToolResult::error(vec![ContentBlock::text(f.message)])
         }
     }
 }
 
-/// An HTML snippet (`<mark>` and escapes) as plain text.
-fn plain(html: &str) -> String {
-    html.replace("<mark>", "")
-        .replace("</mark>", "")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
-/// Serves MCP over stdin/stdout until the client closes the connection.
+/// Serves MCP over stdin/stdout until the client closes the connection, on the caller's
+/// async runtime (it makes none of its own).
 ///
-/// The caller must not hold the lock of [`std::io::Stdout`]: the transport writes to
-/// stdout from another thread.
-pub fn serve_stdio(engine: Engine, base_url: &str) -> Result<()> {
+/// Nothing may hold the lock of [`std::io::Stdout`] meanwhile: the transport writes to
+/// stdout from another task.
+pub async fn serve(engine: Engine, base_url: &str) -> Result<()> {
     let io = |e: &dyn std::fmt::Display| Error::io("<stdio>", std::io::Error::other(e.to_string()));
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("<tokio runtime>", e))?;
-    rt.block_on(async move {
-        tracing::info!("MCP server on stdio");
-        let service = McpServer::new(engine, base_url)
-            .serve(rmcp::transport::stdio())
-            .await
-            .map_err(|e| io(&e))?;
-        service.waiting().await.map_err(|e| io(&e))?;
-        Ok(())
-    })
+    tracing::info!("MCP server on stdio");
+    let service = McpServer::new(engine, base_url)
+        .serve(rmcp::transport::stdio())
+        .await
+        .map_err(|e| io(&e))?;
+    service.waiting().await.map_err(|e| io(&e))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -265,7 +248,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn plain_snippets() {
-        assert_eq!(plain("a<mark>以工代赈</mark>&amp;b"), "a以工代赈&b");
+    fn errors_are_tool_errors() {
+        let r = reply(Err(Failure::bad_request(
+            "empty_query",
+            "the query is empty",
+        )));
+        assert_eq!(r.is_error, Some(true));
+        assert!(reply(Ok(json!({"results": []}))).is_error != Some(true));
     }
 }

@@ -268,3 +268,92 @@ fn toc_json_gives_each_document_its_date_and_type() {
     assert_eq!(dates, ["2021-12-24", "2023-09-01"], "{v}");
     assert!(docs.iter().all(|d| d["type"] == "法律"), "{v}");
 }
+
+/// Checks that a passage's `headings` give its citation: `《title》` then the article's
+/// label alone, or every heading's label (`一、` → `一`), then the pages if any.
+fn headings_match_citation(p: &serde_json::Value) -> Result<(), String> {
+    let headings = p["headings"].as_array().ok_or("no headings")?;
+    let citation = p["citation"].as_str().ok_or("no citation")?;
+    let (_, place) = citation.split_once('》').ok_or("no 《title》")?;
+    let labels: Vec<&str> = headings
+        .iter()
+        .map(|h| h["label"].as_str().unwrap_or("?"))
+        .collect();
+    let kinds: Vec<&str> = headings
+        .iter()
+        .map(|h| h["kind"].as_str().unwrap_or("?"))
+        .collect();
+    let want: String = if kinds.last() == Some(&"article") {
+        labels.last().map(|l| l.to_string()).unwrap_or_default()
+    } else {
+        labels
+            .iter()
+            .map(|l| l.trim_end_matches(['、', '.']))
+            .collect()
+    };
+    let rest = place
+        .strip_prefix(want.as_str())
+        .ok_or(format!("{want} ≠ {place}"))?;
+    if !(rest.is_empty() || rest.starts_with("，第")) {
+        return Err(format!("{rest:?} after the headings"));
+    }
+    // The heading fields are the headings'.
+    if let Some(t) = p["chapter"]["label"].as_str()
+        && !labels.contains(&t)
+    {
+        return Err(format!("chapter {t} not in {labels:?}"));
+    }
+    Ok(())
+}
+
+#[test]
+fn every_passage_has_headings_that_match_its_citation() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for (corpus, least) in [("corpus", 100), ("tests/fixtures/library", 300)] {
+        let index = dir.path().join(corpus.replace('/', "-"));
+        let out = zhengce_over(corpus, &index, &["passages", "--json"]);
+        assert_eq!(out.status.code(), Some(0));
+        let mut n = 0;
+        let mut kinds = std::collections::BTreeSet::new();
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let p: serde_json::Value = serde_json::from_str(line).expect("json");
+            if let Err(e) = headings_match_citation(&p) {
+                panic!("{}: {e}", p["id"]);
+            }
+            for h in p["headings"].as_array().into_iter().flatten() {
+                kinds.insert(h["kind"].as_str().unwrap_or("?").to_string());
+            }
+            n += 1;
+        }
+        assert!(n > least, "{corpus}: {n} passages");
+        assert!(kinds.contains("chapter"), "{corpus}: {kinds:?}");
+    }
+}
+
+#[test]
+fn json_errors_share_the_api_codes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let index = dir.path().join("index");
+    for (args, code) in [
+        (&["search", " ", "--json"][..], "empty_query"),
+        (
+            &["search", "以工代赈", "--limit", "0", "--json"],
+            "bad_parameter",
+        ),
+        (&["context", " ", "--json"], "empty_query"),
+        (&["show", "no-such-id", "--json"], "not_found"),
+        (&["toc", "没有这部法", "--json"], "not_found"),
+    ] {
+        let out = zhengce(&index, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(json_of(&out)["error"]["code"], code, "{args:?}");
+    }
+    let show = json_of(&zhengce(&index, &["show", "tese2021-s4.1", "--json"]));
+    assert_eq!(show["headings"][2]["kind"], "sidebar");
+    assert!(
+        show["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("专栏4 资源型地区转型重大工程")),
+        "{show}"
+    );
+}

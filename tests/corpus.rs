@@ -330,3 +330,133 @@ fn leads_are_kept() {
         .expect("found");
     assert_eq!(p.lead.as_deref(), Some("分区分类精准帮扶各类安置区"));
 }
+
+/// A passage's headings as `(kind, label, title, number)`.
+fn path_of(p: &zhengce::corpus::Passage) -> Vec<(&'static str, &str, &str, Option<u32>)> {
+    p.path
+        .iter()
+        .map(|h| {
+            (
+                h.kind.as_str(),
+                h.label.as_str(),
+                h.title.as_str(),
+                h.number,
+            )
+        })
+        .collect()
+}
+
+/// A document of the fixture library.
+fn fixture(rel: &str) -> Document {
+    let root = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/library"
+    ));
+    zhengce::corpus::load_file(&root.join(rel)).expect("the fixture parses")
+}
+
+#[test]
+fn path_of_a_plan_sidebar_item() {
+    let s = DOC
+        .passages
+        .iter()
+        .find(|p| p.text.starts_with("资源枯竭城市转型发展："))
+        .expect("sidebar item");
+    let path = path_of(s);
+    assert_eq!(path.len(), 3, "{path:?}");
+    assert_eq!(path[0], ("chapter", "第六章", path[0].2, Some(6)));
+    assert_eq!(path[1].0, "section");
+    assert_eq!((path[1].1, path[1].3), ("第一节", Some(1)));
+    assert_eq!(
+        (path[2].0, path[2].1, path[2].3),
+        ("sidebar", "专栏4", Some(4))
+    );
+    // The heading fields are the path's.
+    assert_eq!(
+        s.sidebar.as_ref().map(|h| h.title.as_str()),
+        Some(path[2].2)
+    );
+    assert_eq!(s.section_path().split(" › ").count(), 3);
+    assert_eq!(path_of(&DOC.passages[0]), [("preface", "前言", "", None)]);
+}
+
+#[test]
+fn path_of_a_law_article_under_part_chapter_and_section() {
+    let d = fixture("民法典/物权编.md");
+    let a = d
+        .passages
+        .iter()
+        .find(|p| p.text.starts_with("第二百三十二条"))
+        .expect("article 232");
+    assert_eq!(
+        path_of(a),
+        [
+            ("part", "第一分编", "通则", Some(1)),
+            ("chapter", "第二章", "物权的设立、变更、转让和消灭", Some(2)),
+            ("section", "第三节", "其他规定", Some(3)),
+            ("article", "第二百三十二条", "", Some(232)),
+        ]
+    );
+    assert_eq!(a.citation, format!("《{}》第二百三十二条", d.title));
+    assert_eq!(a.article.as_deref(), Some("第二百三十二条"));
+    assert_eq!(a.part.as_ref().map(|h| h.label.as_str()), Some("第一分编"));
+    assert_eq!(a.group().len(), 3);
+}
+
+#[test]
+fn path_of_a_policy_subheading() {
+    let d = fixture("政策/关于推进县域商业体系建设的意见.txt");
+    let p = d
+        .passages
+        .iter()
+        .find(|p| p.text.starts_with("（一）指导思想。"))
+        .expect("（一）");
+    assert_eq!(
+        path_of(p),
+        [
+            ("heading", "一、", "总体要求", Some(1)),
+            ("subheading", "（一）", "指导思想", Some(1)),
+        ]
+    );
+    assert_eq!(p.citation, format!("《{}》一（一）", d.title));
+    let item = d
+        .passages
+        .iter()
+        .find(|p| p.text.starts_with("2.发展农村便利店"))
+        .expect("2.");
+    let kinds: Vec<_> = path_of(item).iter().map(|h| h.0).collect();
+    assert_eq!(kinds, ["heading", "subheading", "item"]);
+    assert_eq!(item.citation, format!("《{}》二（三）2", d.title));
+}
+
+#[test]
+fn groups_and_sections_come_from_the_path() {
+    let d = fixture("政策/关于推进县域商业体系建设的意见.txt");
+    let find = |start: &str| {
+        d.passages
+            .iter()
+            .position(|p| p.text.starts_with(start))
+            .expect(start)
+    };
+    let (one, two) = (find("1.改造提升乡镇商贸中心"), find("2.发展农村便利店"));
+    let (p1, p2) = (&d.passages[one], &d.passages[two]);
+    // Each item opens its own group; both stand in the section （三）.
+    assert!(!p1.same_group(p2));
+    assert!(p2.opens_group(Some(&d.passages[two - 1])));
+    assert_eq!(p1.section_headings(), p2.section_headings());
+    assert_eq!(
+        p2.section_headings().last().map(|h| h.label.as_str()),
+        Some("（三）")
+    );
+    // Articles of one section share the group, and the first opens it.
+    let law = fixture("民法典/物权编.md");
+    let a = law
+        .passages
+        .iter()
+        .position(|p| p.text.starts_with("第二百二十九条"))
+        .expect("article 229");
+    let (first, next) = (&law.passages[a], &law.passages[a + 1]);
+    assert!(first.opens_group(Some(&law.passages[a - 1])));
+    assert!(first.same_group(next) && !next.opens_group(Some(first)));
+    assert!(law.passages[0].opens_group(None));
+}

@@ -459,7 +459,9 @@ async fn openapi_lists_every_route_param_and_error() {
         .collect();
     assert_eq!(
         params,
-        ["q", "limit", "offset", "chapter", "kind", "doc", "type"]
+        [
+            "q", "limit", "offset", "chapter", "kind", "doc", "type", "explain"
+        ]
     );
     let err_ref = "#/components/schemas/ErrorBody";
     for (route, status) in [

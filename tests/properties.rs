@@ -74,15 +74,6 @@ fn terms() -> impl Strategy<Value = Vec<String>> {
     prop::collection::vec(prop_oneof![pick, "\\PC{1,4}"], 0..5)
 }
 
-/// Undoes `escape_html`.
-fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
 
@@ -110,7 +101,7 @@ proptest! {
         prop_assert!(!open, "unclosed mark: {}", s.html);
         // The visible text is pieces of the original text (one or a few fragments) joined
         // and framed by ellipses, and at most SNIPPET_CHARS of it plus the ellipses.
-        let visible = unescape(&bare);
+        let visible = zhengce::response::unescape_html(&bare);
         for piece in visible.split('…') {
             prop_assert!(text.contains(piece), "{piece:?} not in {text:?}");
         }
@@ -231,4 +222,92 @@ fn assert_covered(doc: &Document) {
 fn the_plan_loses_no_character() {
     let doc = parse_plan(PLAN, "p", &Sidecar::default()).expect("plan parses");
     assert_covered(&doc);
+}
+
+/// Line-broken text made of heading-shaped lines (编/章/节, 一、/（一）/1., articles,
+/// Markdown headings) and sentences, as laws and policy texts print them.
+fn structured_text() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        (1u32..4).prop_map(|n| format!("第{}编 总则", zhengce::corpus::chinese_numeral_string(n))),
+        (1u32..4).prop_map(|n| format!(
+            "第{}章 一般规定",
+            zhengce::corpus::chinese_numeral_string(n)
+        )),
+        (1u32..4).prop_map(|n| format!("第{}节 登记", zhengce::corpus::chinese_numeral_string(n))),
+        (1u32..4).prop_map(|n| format!(
+            "第{}条 应当依法办理。",
+            zhengce::corpus::chinese_numeral_string(n)
+        )),
+        (1u32..4).prop_map(|n| format!("{}、总体要求", zhengce::corpus::chinese_numeral_string(n))),
+        (1u32..4).prop_map(|n| format!(
+            "（{}）指导思想。以城带乡，推动发展。",
+            zhengce::corpus::chinese_numeral_string(n)
+        )),
+        (1u32..4).prop_map(|n| format!("{n}.发展农村便利店。鼓励连锁企业延伸。")),
+        Just("## 附件".to_string()),
+        Just("推进县域商业体系建设，".to_string()),
+        Just("促进农村消费。".to_string()),
+        Just(String::new()),
+    ];
+    prop::collection::vec(line, 1..40).prop_map(|ls| format!("# 测试法\n\n{}", ls.join("\n")))
+}
+
+/// Whether `path` is a chain of nodes from one of `level` down (headings may repeat, so
+/// every node with a heading's label and title is tried).
+fn is_chain(level: &[Node], path: &[zhengce::corpus::PathHeading]) -> bool {
+    match path.split_first() {
+        None => true,
+        Some((h, rest)) => level
+            .iter()
+            .filter(|n| n.label == h.label && n.title == h.title)
+            .any(|n| is_chain(&n.children, rest)),
+    }
+}
+
+/// A passage's path is a chain of the outline from a root (each heading the node at its
+/// depth, an article last), and its citation and heading fields are the path's.
+fn assert_paths_follow_the_outline(doc: &Document) -> Result<(), TestCaseError> {
+    use zhengce::corpus::path;
+    for p in &doc.passages {
+        let chain = is_chain(&doc.outline, p.group());
+        prop_assert!(chain, "{}: {:?} not in the outline", p.id, p.path);
+        prop_assert_eq!(&p.citation, &path::citation(&doc.title, &p.path, p.pages));
+        let slots = path::Slots::of(&p.path);
+        prop_assert_eq!(
+            (&p.chapter, &p.section, &p.part),
+            (&slots.chapter, &slots.section, &slots.part)
+        );
+        prop_assert_eq!(&p.article, &slots.article);
+        prop_assert_eq!(
+            p.article.is_some(),
+            p.kind == zhengce::corpus::PassageKind::Article
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn paths_of_laws_and_policy_texts_follow_the_outline(t in structured_text()) {
+        use zhengce::corpus::{DocMeta, parse_law, parse_policy};
+        if let Ok(doc) = parse_law(&t, "law", DocMeta::default()) {
+            assert_paths_follow_the_outline(&doc)?;
+        }
+        if let Ok(doc) = parse_policy(&t, "policy", DocMeta::default()) {
+            assert_paths_follow_the_outline(&doc)?;
+        }
+    }
+}
+
+#[test]
+fn paths_of_the_plan_follow_the_outline() {
+    let doc = parse_plan(PLAN, "tese2021", &Sidecar::default()).expect("the plan parses");
+    let preface = doc
+        .outline
+        .first()
+        .map(|n| (n.label.as_str(), n.title.as_str()));
+    assert_eq!(preface, Some(("前言", "")));
+    assert!(assert_paths_follow_the_outline(&doc).is_ok());
 }

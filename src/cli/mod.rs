@@ -1,18 +1,25 @@
-//! The command line: argument parsing, terminal output, exit codes.
+//! The command line: argument parsing, dispatch, exit codes.
 //!
 //! Exit codes: 0 success (hits found), 1 no hits, 2 error (bad input, unknown id, …).
 //! `cite`: 0 when the quote is found exactly, 1 when it is not (the closest passages are
-//! printed), 2 on error.
+//! printed), 2 on error. With `--json`, an error is also printed on stdout as the body the
+//! HTTP API answers (`{"error": {"code", "message"}}`, see [`zhengce::response`]).
+//!
+//! One function per command lives in [`commands`]; the servers (`serve`, `mcp`) in
+//! [`servers`].
 
-use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+mod commands;
+#[cfg(any(feature = "http", feature = "mcp"))]
+mod servers;
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use zhengce::corpus::{Node, PassageKind, format_pages};
-use zhengce::search::SearchRequest;
-use zhengce::{DocFilter, Engine, Error};
+use zhengce::corpus::PassageKind;
+use zhengce::response::Failure;
+use zhengce::{Engine, Error};
 
 /// zhengce (政策): search Chinese policy documents, cite exact passages.
 #[derive(Debug, Parser)]
@@ -53,32 +60,7 @@ impl From<KindArg> for PassageKind {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Search the passages: ranked, with highlighted snippets and citations.
-    Search {
-        /// The query: words, "exact phrases", -excluded words, or a question.
-        #[arg(required = true, num_args = 1..)]
-        query: Vec<String>,
-        /// Number of hits (1..=100).
-        #[arg(long, default_value_t = 10)]
-        limit: usize,
-        /// Hits to skip (0..=10000).
-        #[arg(long, default_value_t = 0)]
-        offset: usize,
-        /// Only this chapter (number, e.g. 2 for 第二章).
-        #[arg(long)]
-        chapter: Option<u32>,
-        /// Only this kind of passage.
-        #[arg(long, value_enum)]
-        kind: Option<KindArg>,
-        /// Only this document: its id, or words of its title.
-        #[arg(long)]
-        doc: Option<String>,
-        /// Only documents of this kind (法律, 行政法规, 司法解释, 地方性法规, 规划, 意见…).
-        #[arg(long = "type")]
-        doc_type: Option<String>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Search(SearchArgs),
     /// (Re)build the index, atomically.
     Index {
         /// Move a foreign or corrupt directory at the index path aside and build anew.
@@ -86,16 +68,7 @@ pub enum Command {
         force: bool,
     },
     /// Print the outline: chapters, sections, sidebars, with pages.
-    Toc {
-        /// Only this document (id, or words of its title).
-        doc: Option<String>,
-        /// List the documents (id, type, date, title) instead of outlines.
-        #[arg(long)]
-        list: bool,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Toc(TocArgs),
     /// Print one passage by id (e.g. tese2021-2.2.1).
     Show {
         /// The passage id.
@@ -111,49 +84,20 @@ pub enum Command {
         json: bool,
     },
     /// Serve the HTTP API and the search page (logs requests; see RUST_LOG).
+    #[cfg(feature = "http")]
     Serve {
         /// Address to listen on (port 0 picks a free port; the address is printed).
         #[arg(long, default_value = "127.0.0.1:3000")]
-        addr: SocketAddr,
+        addr: std::net::SocketAddr,
     },
     /// Verify a quote: where it stands, on which pages, and a citation to paste.
     /// Exit 0 when found exactly, 1 when not (the closest passages are shown).
-    Cite {
-        /// The quoted text (punctuation, spacing, width and script may differ).
-        text: String,
-        /// Only in this document: its id, or words of its title.
-        #[arg(long)]
-        doc: Option<String>,
-        /// Only in documents of this kind (法律, 行政法规, 地方性法规, 规划, 意见…).
-        #[arg(long = "type")]
-        doc_type: Option<String>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Cite(CiteArgs),
     /// Context for a chatbot: the best passages for a query, with neighbours and
     /// citations, within a budget of characters.
-    Context {
-        /// The query.
-        #[arg(required = true, num_args = 1..)]
-        query: Vec<String>,
-        /// Characters of passage text at most (200..=20000).
-        #[arg(long, default_value_t = zhengce::context::DEFAULT_BUDGET)]
-        budget: usize,
-        /// Passages of context before and after each hit, within its section (0..=5).
-        #[arg(long, default_value_t = zhengce::context::DEFAULT_NEIGHBORS)]
-        neighbors: usize,
-        /// Only this document: its id, or words of its title.
-        #[arg(long)]
-        doc: Option<String>,
-        /// Only documents of this kind (法律, 行政法规, 地方性法规, 规划, 意见…).
-        #[arg(long = "type")]
-        doc_type: Option<String>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    Context(ContextArgs),
     /// Serve the Model Context Protocol over stdio (tools: search, fetch, cite).
+    #[cfg(feature = "mcp")]
     Mcp {
         /// Base URL of the HTTP service, for the passage links in results.
         #[arg(long, default_value = zhengce::mcp::DEFAULT_BASE_URL, env = "ZHENGCE_BASE_URL")]
@@ -161,6 +105,111 @@ pub enum Command {
     },
 }
 
+/// The arguments of `search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query: words, "exact phrases", -excluded words, or a question.
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// Number of hits (1..=100).
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Hits to skip (0..=10000).
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Only this chapter (number, e.g. 2 for 第二章).
+    #[arg(long)]
+    pub chapter: Option<u32>,
+    /// Only this kind of passage.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Say what each ranking signal contributed to each hit, and the expanded query.
+    #[arg(long)]
+    pub explain: bool,
+}
+
+/// `--doc` and `--type`, of `search`, `cite` and `context`.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Only this document: its id, or words of its title.
+    #[arg(long)]
+    pub doc: Option<String>,
+    /// Only documents of this kind (法律, 行政法规, 司法解释, 地方性法规, 规划, 意见…).
+    #[arg(long = "type")]
+    pub doc_type: Option<String>,
+}
+
+impl FilterArgs {
+    /// The filter they name.
+    pub fn filter(&self) -> zhengce::DocFilter {
+        zhengce::DocFilter::new(self.doc.clone(), self.doc_type.clone())
+    }
+}
+
+/// The arguments of `toc`.
+#[derive(Debug, Args)]
+pub struct TocArgs {
+    /// Only this document (id, or words of its title).
+    pub doc: Option<String>,
+    /// List the documents (id, type, date, title) instead of outlines.
+    #[arg(long)]
+    pub list: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The arguments of `cite`.
+#[derive(Debug, Args)]
+pub struct CiteArgs {
+    /// The quoted text (punctuation, spacing, width and script may differ).
+    pub text: String,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The arguments of `context`.
+#[derive(Debug, Args)]
+pub struct ContextArgs {
+    /// The query.
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// Characters of passage text at most (200..=20000).
+    #[arg(long, default_value_t = zhengce::context::DEFAULT_BUDGET)]
+    pub budget: usize,
+    /// Passages of context before and after each hit, within its section (0..=5).
+    #[arg(long, default_value_t = zhengce::context::DEFAULT_NEIGHBORS)]
+    pub neighbors: usize,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl Command {
+    /// Whether the command prints JSON (and so its errors as JSON too).
+    fn json(&self) -> bool {
+        match self {
+            Command::Search(a) => a.json,
+            Command::Toc(a) => a.json,
+            Command::Cite(a) => a.json,
+            Command::Context(a) => a.json,
+            Command::Show { json, .. } | Command::Passages { json } => *json,
+            _ => false,
+        }
+    }
+}
+
+/// The corpus and index directories.
 fn dirs(cli: &Cli) -> (PathBuf, PathBuf) {
     let corpus = cli
         .corpus
@@ -173,6 +222,7 @@ fn dirs(cli: &Cli) -> (PathBuf, PathBuf) {
     (corpus, index)
 }
 
+/// Opens (or builds) the index, saying on stderr what was done.
 fn engine(cli: &Cli) -> Result<Engine> {
     let (corpus, index) = dirs(cli);
     let (engine, note) = zhengce::open_or_build(&corpus, &index)?;
@@ -182,504 +232,60 @@ fn engine(cli: &Cli) -> Result<Engine> {
     Ok(engine)
 }
 
-fn color_enabled() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// HTML snippet → terminal text.
-fn terminal_snippet(html: &str, color: bool) -> String {
-    let (on, off) = if color {
-        ("\x1b[1;31m", "\x1b[0m")
-    } else {
-        ("[", "]")
-    };
-    html.replace("<mark>", on)
-        .replace("</mark>", off)
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-}
-
 /// Runs a command; the exit code follows the module docs.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let mut out = std::io::stdout().lock();
-    match &cli.command {
-        Command::Search {
-            query,
-            limit,
-            offset,
-            chapter,
-            kind,
-            doc,
-            doc_type,
-            json,
-        } => {
-            let engine = engine(&cli)?;
-            let req = SearchRequest {
-                q: query.join(" "),
-                limit: *limit,
-                offset: *offset,
-                chapter: *chapter,
-                kind: kind.map(Into::into),
-                doc: doc.clone(),
-                doc_type: doc_type.clone(),
-            };
-            let res = match engine.search(&req) {
-                Ok(r) => r,
-                Err(e) => {
-                    // A JSON client gets the error as JSON on stdout too (exit code 2).
-                    if *json {
-                        let code = if e.is_user_error() {
-                            "bad_request"
-                        } else {
-                            "internal"
-                        };
-                        let v =
-                            serde_json::json!({"error": {"code": code, "message": e.to_string()}});
-                        writeln!(out, "{v}")?;
-                    }
-                    return Err(e.into());
-                }
-            };
-            if *json {
-                serde_json::to_writer(&mut out, &res)?;
-                writeln!(out)?;
-            } else {
-                let color = color_enabled();
-                if res.partial {
-                    writeln!(out, "(no passage has every word; showing partial matches)")?;
-                }
-                for (i, h) in res.hits.iter().enumerate() {
-                    writeln!(
-                        out,
-                        "{:>2}. {}  [{}]",
-                        req.offset + i + 1,
-                        h.passage.citation,
-                        h.passage.id
-                    )?;
-                    writeln!(out, "    {}", terminal_snippet(&h.snippet, color))?;
-                    if !h.versions.is_empty() {
-                        let v: Vec<String> = h
-                            .versions
-                            .iter()
-                            .map(|v| format!("{} [{}]", v.date.as_deref().unwrap_or("?"), v.id))
-                            .collect();
-                        writeln!(out, "    also in earlier versions: {}", v.join(", "))?;
-                    }
-                }
-                writeln!(
-                    out,
-                    "{} of {} passages, {:.1} ms",
-                    res.hits.len(),
-                    res.total,
-                    res.took_ms
-                )?;
-            }
-            Ok(if res.hits.is_empty() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
-        Command::Index { force } => {
-            let (corpus, index) = dirs(&cli);
-            if *force {
-                force_clear(&index)?;
-            }
-            let tty = std::io::stderr().is_terminal();
-            let last = std::sync::Mutex::new(std::time::Instant::now());
-            let progress = |stage: &str, done: usize, total: usize| {
-                if !tty {
-                    return;
-                }
-                let Ok(mut t) = last.lock() else { return };
-                if done < total && t.elapsed().as_millis() < 100 {
-                    return;
-                }
-                *t = std::time::Instant::now();
-                let width = 30;
-                let filled = (done * width)
-                    .checked_div(total)
-                    .unwrap_or(width)
-                    .min(width);
-                eprint!(
-                    "\r{stage:>5} [{}{}] {done}/{total}   ",
-                    "#".repeat(filled),
-                    " ".repeat(width - filled)
-                );
-            };
-            let stats = zhengce::index::build_with(&corpus, &index, &progress)
-                .with_context(|| format!("building the index at {}", index.display()))?;
-            if tty {
-                eprintln!();
-            }
-            for s in &stats.skipped {
-                eprintln!("zhengce: skipped {}: {}", s.path.display(), s.reason);
-            }
-            if !stats.skipped.is_empty() {
-                eprintln!("zhengce: {} files skipped", stats.skipped.len());
-            }
-            writeln!(
-                out,
-                "indexed {} documents, {} passages ({} KB) in {} ms into {}",
-                stats.documents,
-                stats.passages,
-                stats.bytes / 1024,
-                stats.millis,
-                index.display()
-            )?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Toc { doc, list, json } => {
-            let engine = engine(&cli)?;
-            let all = engine.documents();
-            let docs: Vec<&zhengce::index::DocInfo> = match doc {
-                Some(spec) => {
-                    let found = zhengce::search::resolve_docs(&all, spec);
-                    if found.is_empty() {
-                        return Err(Error::NotFound(spec.clone()).into());
-                    }
-                    found.into_iter().filter_map(|i| all.get(i)).collect()
-                }
-                None => all.iter().collect(),
-            };
-            if *list {
-                if *json {
-                    let v: Vec<_> = docs
-                        .iter()
-                        .map(|d| {
-                            serde_json::json!({
-                                "id": d.id, "title": d.title, "type": d.meta.doc_type,
-                                "date": d.meta.date, "body": d.meta.body,
-                                "subtitle": d.meta.subtitle, "source": d.meta.source,
-                                "passages": d.passages,
-                            })
-                        })
-                        .collect();
-                    serde_json::to_writer(&mut out, &serde_json::json!({ "documents": v }))?;
-                    writeln!(out)?;
-                } else {
-                    for d in &docs {
-                        let sub = d
-                            .meta
-                            .subtitle
-                            .as_deref()
-                            .map(|s| format!(" {s}"))
-                            .unwrap_or_default();
-                        writeln!(
-                            out,
-                            "{}\t{}\t{}\t《{}》{}",
-                            d.id,
-                            d.meta.doc_type.as_deref().unwrap_or("-"),
-                            d.meta.date.as_deref().unwrap_or("-"),
-                            d.title,
-                            sub
-                        )?;
-                    }
-                }
-                return Ok(ExitCode::SUCCESS);
-            }
-            if *json {
-                let v = serde_json::json!({
-                    "documents": docs.iter().map(|d| serde_json::json!({
-                        "id": d.id, "title": d.title, "date": d.meta.date,
-                        "type": d.meta.doc_type, "outline": d.outline,
-                    })).collect::<Vec<_>>()
-                });
-                serde_json::to_writer(&mut out, &v)?;
-                writeln!(out)?;
-            } else {
-                for d in docs.iter() {
-                    writeln!(out, "《{}》  [{}]", d.title, d.id)?;
-                    for n in &d.outline {
-                        print_node(&mut out, n, 1)?;
-                    }
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Show { id, json } => {
-            let engine = engine(&cli)?;
-            let p = engine.passage(id)?;
-            if *json {
-                let (prev, next) = engine.neighbours(&p)?;
-                let mut v = serde_json::to_value(&p)?;
-                v["path"] = serde_json::json!(p.section_path());
-                v["prev"] = serde_json::json!(prev.map(|p| p.id));
-                v["next"] = serde_json::json!(next.map(|p| p.id));
-                serde_json::to_writer(&mut out, &v)?;
-                writeln!(out)?;
-            } else {
-                writeln!(out, "{}", p.section_path())?;
-                writeln!(out, "{}", p.citation)?;
-                writeln!(out)?;
-                writeln!(out, "{}", p.text)?;
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Serve { addr } => {
-            let engine = engine(&cli)?;
-            serve(engine, *addr)?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Passages { json } => {
-            let engine = engine(&cli)?;
-            for d in engine.documents().iter() {
-                for p in engine.passages_of(&d.id)? {
-                    if *json {
-                        serde_json::to_writer(&mut out, &p)?;
-                        writeln!(out)?;
-                    } else {
-                        writeln!(out, "{}\t{}\t{}", p.id, p.citation, p.text)?;
-                    }
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Cite {
-            text,
-            doc,
-            doc_type,
-            json,
-        } => {
-            let engine = engine(&cli)?;
-            let filter = DocFilter::new(doc.clone(), doc_type.clone());
-            warn_if_nothing_passes(&engine, &filter);
-            let res = zhengce::cite::cite_filtered(&engine, text, &filter)?;
-            if *json {
-                serde_json::to_writer(&mut out, &res)?;
-                writeln!(out)?;
-            } else if res.exact {
-                if res.total > res.matches.len() {
-                    writeln!(
-                        out,
-                        "found {} times; the first {}:",
-                        res.total,
-                        res.matches.len()
-                    )?;
-                }
-                for m in &res.matches {
-                    let ids: Vec<&str> = m.spans.iter().map(|s| s.id.as_str()).collect();
-                    writeln!(out, "{}  [{}]", m.citation, ids.join(" + "))?;
-                }
-            } else if res.matches.is_empty() {
-                writeln!(out, "not found as quoted, and nothing close")?;
-            } else {
-                writeln!(out, "not found as quoted; the closest passages:")?;
-                for m in &res.matches {
-                    writeln!(
-                        out,
-                        "{:>3.0}%  {}  [{}]",
-                        m.similarity * 100.0,
-                        m.citation,
-                        m.passage.id
-                    )?;
-                }
-            }
-            Ok(if res.exact {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
-        }
-        Command::Context {
-            query,
-            budget,
-            neighbors,
-            doc,
-            doc_type,
-            json,
-        } => {
-            zhengce::context::validate(*budget, *neighbors)?;
-            let engine = engine(&cli)?;
-            let filter = DocFilter::new(doc.clone(), doc_type.clone());
-            warn_if_nothing_passes(&engine, &filter);
-            let res = zhengce::context::context_filtered(
-                &engine,
-                &query.join(" "),
-                *budget,
-                *neighbors,
-                &filter,
-            )?;
-            if *json {
-                serde_json::to_writer(&mut out, &res)?;
-                writeln!(out)?;
-            } else {
-                writeln!(out, "{}", res.prompt)?;
-                writeln!(
-                    out,
-                    "\n({} groups, {} of {} characters)",
-                    res.groups.len(),
-                    res.used,
-                    res.budget
-                )?;
-            }
-            Ok(if res.groups.is_empty() {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
-        }
-        Command::Mcp { base_url } => {
-            // stdout is the protocol's, written from the transport's thread: unlock it.
-            drop(out);
-            let engine = engine(&cli)?;
-            zhengce::mcp::serve_stdio(engine, base_url)?;
-            Ok(ExitCode::SUCCESS)
-        }
-    }
-}
-
-/// Runs the HTTP server until SIGINT or SIGTERM; reloads a rebuilt index every 2 s and on
-/// SIGHUP.
-fn serve(engine: Engine, addr: SocketAddr) -> Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    rt.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .with_context(|| format!("listening on {addr}"))?;
-        let local = listener.local_addr()?;
-        eprintln!("zhengce: listening on http://{local}/");
-        tokio::spawn(reload_loop(engine.clone()));
-        zhengce::http::serve(
-            listener,
-            zhengce::http::AppState::new(engine),
-            shutdown_signal(),
-        )
-        .await
-        .context("serving HTTP")?;
-        eprintln!("zhengce: stopped");
-        Ok(())
-    })
-}
-
-/// Picks up a rebuilt index: every 2 s, and at once on SIGHUP.
-async fn reload_loop(engine: Engine) {
-    let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    #[cfg(unix)]
-    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
-    loop {
-        #[cfg(unix)]
-        {
-            let hangup = async {
-                match hup.as_mut() {
-                    Some(s) => {
-                        s.recv().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            tokio::select! {
-                _ = tick.tick() => {}
-                _ = hangup => tracing::info!("SIGHUP: checking for a new index"),
-            }
-        }
-        #[cfg(not(unix))]
-        tick.tick().await;
-        let e = engine.clone();
-        match tokio::task::spawn_blocking(move || e.reload_if_changed()).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(err)) => tracing::warn!(error = %err, "could not reload the index"),
-            Err(err) => tracing::warn!(error = %err, "reload task failed"),
-        }
-    }
-}
-
-/// Completes on SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {}
-        _ = term => {}
-    }
-    tracing::info!("shutting down");
-}
-
-/// Says on stderr when `--doc` and `--type` leave no document (the answer is then empty,
-/// as a search with an unknown document finds nothing).
-fn warn_if_nothing_passes(engine: &Engine, filter: &DocFilter) {
-    if filter
-        .doc_ids(&engine.documents())
-        .is_some_and(|ids| ids.is_empty())
+    let res = dispatch(&cli);
+    if cli.command.json()
+        && let Err(e) = &res
     {
-        let mut what = Vec::new();
-        if let Some(d) = &filter.doc {
-            what.push(format!("--doc {d:?}"));
+        // A JSON client gets the error as JSON on stdout too (exit code 2).
+        let body = failure_of(e).body();
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer(&mut out, &body)?;
+        writeln!(out)?;
+    }
+    res
+}
+
+fn dispatch(cli: &Cli) -> Result<ExitCode> {
+    // stdout is locked by each command that prints, not by the MCP server: its transport
+    // writes to stdout from another thread.
+    let out = || std::io::stdout().lock();
+    match &cli.command {
+        Command::Search(args) => commands::search(&engine(cli)?, args, &mut out()),
+        Command::Index { force } => {
+            let (corpus, index) = dirs(cli);
+            commands::index(&corpus, &index, *force, &mut out())
         }
-        if let Some(t) = &filter.doc_type {
-            what.push(format!("--type {t:?}"));
+        Command::Toc(args) => commands::toc(&engine(cli)?, args, &mut out()),
+        Command::Show { id, json } => commands::show(&engine(cli)?, id, *json, &mut out()),
+        Command::Passages { json } => commands::passages(&engine(cli)?, *json, &mut out()),
+        Command::Cite(args) => commands::cite(&engine(cli)?, args, &mut out()),
+        Command::Context(args) => {
+            zhengce::context::validate(args.budget, args.neighbors)?;
+            commands::context(&engine(cli)?, args, &mut out())
         }
-        eprintln!("zhengce: no document matches {}", what.join(" "));
+        #[cfg(feature = "http")]
+        Command::Serve { addr } => servers::serve(engine(cli)?, *addr),
+        #[cfg(feature = "mcp")]
+        Command::Mcp { base_url } => servers::mcp(engine(cli)?, base_url),
     }
 }
 
-fn print_node(out: &mut impl Write, n: &Node, depth: usize) -> std::io::Result<()> {
-    let pages = n.pages.map(format_pages).unwrap_or_default();
-    writeln!(
-        out,
-        "{}{} {}  {}  [{}]",
-        "  ".repeat(depth),
-        n.label,
-        n.title,
-        pages,
-        n.id
-    )?;
-    for c in &n.children {
-        print_node(out, c, depth + 1)?;
+/// The response-layer form of an error of a command.
+fn failure_of(e: &anyhow::Error) -> Failure {
+    if let Some(f) = e.downcast_ref::<Failure>() {
+        f.clone()
+    } else if let Some(z) = e.downcast_ref::<Error>() {
+        Failure::from(z)
+    } else {
+        Failure::internal(&format!("{e:#}"))
     }
-    Ok(())
 }
 
-/// Moves a foreign or corrupt index directory aside (never deletes what we did not write).
-fn force_clear(index: &std::path::Path) -> Result<()> {
-    if !index.exists() {
-        return Ok(());
-    }
-    match zhengce::index::open(index) {
-        Ok(_) => Ok(()),
-        Err(Error::IndexMissing(_)) => Ok(()),
-        Err(_) => {
-            let stamp = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0);
-            let mut aside = index.as_os_str().to_owned();
-            aside.push(format!(".moved-{stamp}"));
-            std::fs::rename(index, &aside)
-                .with_context(|| format!("moving {} aside", index.display()))?;
-            eprintln!(
-                "zhengce: moved the unusable directory {} to {}",
-                index.display(),
-                PathBuf::from(&aside).display()
-            );
-            Ok(())
-        }
-    }
+/// Whether to colour the output.
+fn color_enabled() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 #[cfg(test)]
@@ -693,10 +299,11 @@ mod tests {
     }
 
     #[test]
-    fn snippet_to_terminal() {
-        assert_eq!(
-            terminal_snippet("a<mark>以工代赈</mark>&lt;b&gt;", false),
-            "a[以工代赈]<b>"
-        );
+    fn errors_keep_their_codes_through_anyhow() {
+        let e = anyhow::Error::from(Error::BadRequest("limit".into())).context("searching");
+        assert_eq!(failure_of(&e).code, "bad_parameter");
+        let f = anyhow::Error::from(Failure::bad_request("empty_query", "empty"));
+        assert_eq!(failure_of(&f).code, "empty_query");
+        assert_eq!(failure_of(&anyhow::anyhow!("disk")).code, "internal");
     }
 }

@@ -18,6 +18,7 @@
 mod law;
 mod library;
 mod numerals;
+pub mod path;
 mod plan;
 mod policy;
 mod sidecar;
@@ -29,6 +30,7 @@ pub use library::{
     load_library_with, tidy_body,
 };
 pub use numerals::{chinese_numeral, chinese_numeral_string};
+pub use path::{HeadingKind, PathHeading};
 pub use plan::{MAX_PASSAGE_CHARS, parse_plan};
 pub use policy::parse_policy;
 pub use sidecar::Sidecar;
@@ -61,7 +63,8 @@ pub enum CorpusError {
 }
 
 /// A heading's printed label and title, e.g. `第二章` / `加大欠发达地区帮扶力度`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct Heading {
     /// The label as printed: `第二章`, `第一节`, `专栏4`, `前言`.
     pub label: String,
@@ -70,7 +73,8 @@ pub struct Heading {
 }
 
 /// The kind of an outline node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum NodeKind {
     /// 前言.
@@ -88,7 +92,8 @@ pub enum NodeKind {
 }
 
 /// One node of the outline.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct Node {
     /// Stable id, e.g. `tese2021-2`, `tese2021-2.1`, `tese2021-s4`.
     pub id: String,
@@ -101,7 +106,7 @@ pub struct Node {
     /// First and last page the node spans, when the source has pages.
     pub pages: Option<[u32; 2]>,
     /// Nested nodes (sections of a chapter, sidebars of a section).
-    #[schema(no_recursion)]
+    #[cfg_attr(feature = "http", schema(no_recursion))]
     pub children: Vec<Node>,
     /// Character offset where the heading starts in the cleaned text.
     #[serde(skip)]
@@ -112,12 +117,14 @@ pub struct Node {
 }
 
 /// The kind of a passage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum PassageKind {
     /// Text of the preface.
     Preface,
     /// A body paragraph of a chapter or section.
+    #[default]
     Paragraph,
     /// One item of a sidebar (专栏).
     Sidebar,
@@ -149,7 +156,12 @@ impl PassageKind {
 }
 
 /// A passage: the unit of retrieval and citation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+///
+/// [`path`](Passage::path) is where it stands; the heading fields `part`, `chapter`,
+/// `section`, `sidebar`, `item` and `article` are derived from it (see
+/// [`Passage::with_path`]) and kept for the JSON contract.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct Passage {
     /// Stable, URL-safe id, e.g. `tese2021-2.2.3` or `tese2021-s4.1`.
     pub id: String,
@@ -186,31 +198,59 @@ pub struct Passage {
     /// The article label (`第六条`, `第十条之一`) of an article passage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub article: Option<String>,
+    /// Its headings, outermost first, ending with the article of an article passage
+    /// (JSON `headings`: `path` in hits and passage responses is the section path string).
+    #[serde(default, rename = "headings")]
+    pub path: Vec<PathHeading>,
 }
 
 impl Passage {
+    /// The passage with `path` as its place, and the heading fields derived from it.
+    pub fn with_path(mut self, path: Vec<PathHeading>) -> Self {
+        let slots = path::Slots::of(&path);
+        self.part = slots.part;
+        self.chapter = slots.chapter;
+        self.section = slots.section;
+        self.sidebar = slots.sidebar;
+        self.item = slots.item;
+        self.article = slots.article;
+        self.path = path;
+        self
+    }
+
+    /// The passage at `path` in the document titled `title`: [`with_path`](Self::with_path)
+    /// and its citation computed from the path and its pages ([`path::citation`]).
+    pub fn cited_at(mut self, title: &str, path: Vec<PathHeading>) -> Self {
+        self.citation = path::citation(title, &path, self.pages);
+        self.with_path(path)
+    }
+
     /// The heading path, e.g. `第二章 加大欠发达地区帮扶力度 › 第二节 加大以工代赈实施力度`.
     pub fn section_path(&self) -> String {
-        let mut parts = Vec::new();
-        if self.kind == PassageKind::Preface {
-            parts.push("前言".to_string());
-        }
-        for h in [
-            &self.part,
-            &self.chapter,
-            &self.section,
-            &self.item,
-            &self.sidebar,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            parts.push(format!("{} {}", h.label, h.title).trim().to_string());
-        }
-        if let Some(a) = &self.article {
-            parts.push(a.clone());
-        }
-        parts.join(" › ")
+        path::section_path(&self.path)
+    }
+
+    /// The headings of the outline group it stands in: its path without the article.
+    pub fn group(&self) -> &[PathHeading] {
+        path::group(&self.path)
+    }
+
+    /// Whether `other` stands in the same document and outline group (same headings up to
+    /// the article): neighbours and "opens a heading" use this.
+    pub fn same_group(&self, other: &Passage) -> bool {
+        self.doc == other.doc && self.group() == other.group()
+    }
+
+    /// The headings of the section it stands in: its [`group`](Passage::group) without the
+    /// items (`1.`) of a policy text, whose paragraphs context groups and quotes run across.
+    pub fn section_headings(&self) -> &[PathHeading] {
+        path::section_of(&self.path)
+    }
+
+    /// Whether it opens its outline group: the first passage after `prev` (the passage
+    /// before it in its document, if any) under its headings.
+    pub fn opens_group(&self, prev: Option<&Passage>) -> bool {
+        prev.is_none_or(|q| !q.same_group(self))
     }
 
     /// The chapter number (1-based), if the passage stands in a chapter.

@@ -33,8 +33,8 @@
 //!   at sentence ends.
 
 use super::{
-    CorpusError, Document, Heading, Node, NodeKind, Passage, PassageKind, Sidecar, chinese_numeral,
-    format_pages, label_number,
+    CorpusError, Document, Heading, HeadingKind, Node, NodeKind, Passage, PassageKind, PathHeading,
+    Sidecar, chinese_numeral, label_number,
 };
 use regex::Regex;
 use std::sync::LazyLock;
@@ -108,55 +108,99 @@ pub fn parse_plan(raw: &str, id: &str, sidecar: &Sidecar) -> Result<Document, Co
         file: id.to_string(),
         message,
     };
-
     // 1. Remove page markers, remembering where each page starts.
+    let (text, page_starts) = strip_markers(raw).map_err(err)?;
+    let chars: Vec<char> = text.chars().collect();
+    let body_start = page_starts
+        .first()
+        .map(|p| p.0)
+        .ok_or_else(|| err("no page marker —N— found".into()))?;
+    // 2. Title and table of contents: everything before the first page marker.
+    let (title, toc) = title_and_toc(&chars[..body_start]).map_err(err)?;
+    // 3. Find each heading in the body, in order.
+    let found = find_headings(&chars, &toc, body_start).map_err(err)?;
+    // The body ends at the last non-whitespace character.
+    let mut body_end = chars.len();
+    while body_end > body_start && chars[body_end - 1].is_whitespace() {
+        body_end -= 1;
+    }
+    if found.first().map(|f| f.start) != Some(body_start) {
+        let first = found.first().map_or(body_end, |f| f.start);
+        if chars[body_start..first].iter().any(|c| !c.is_whitespace()) {
+            return Err(err("text before the first heading".into()));
+        }
+    }
+    let mut doc = Document {
+        id: id.to_string(),
+        title,
+        outline: Vec::new(),
+        passages: Vec::new(),
+        meta: Default::default(),
+        text,
+        page_starts,
+    };
+    // 4. Segments and outline.
+    let span = (body_end, &chars[..]);
+    let segments = outline_and_segments(&mut doc, &found, span, sidecar).map_err(err)?;
+    // 5. Passages.
+    doc.passages = passages(&doc, &segments, &chars);
+    if doc.passages.is_empty() {
+        return Err(err("no passage found".into()));
+    }
+    Ok(doc)
+}
+
+/// The text without its page markers, and `(char offset, page)` where each page starts.
+fn strip_markers(raw: &str) -> Result<(String, Vec<(usize, u32)>), String> {
     let mut text = String::with_capacity(raw.len());
     let mut page_starts = Vec::new();
     let mut chars_so_far = 0usize;
     let mut last = 0;
-    let mut first_marker: Option<usize> = None;
     for m in MARKER.captures_iter(raw) {
-        let whole = m.get(0).expect("group 0");
+        let Some(whole) = m.get(0) else { continue };
         let piece = &raw[last..whole.start()];
         chars_so_far += piece.chars().count();
         text.push_str(piece);
         last = whole.end();
-        let page: u32 = m[1].parse().map_err(|_| err("bad page marker".into()))?;
-        first_marker.get_or_insert(chars_so_far);
+        let page: u32 = m[1].parse().map_err(|_| "bad page marker".to_string())?;
         page_starts.push((chars_so_far, page));
     }
     text.push_str(&raw[last..]);
-    let chars: Vec<char> = text.chars().collect();
-    let body_start = first_marker.ok_or_else(|| err("no page marker —N— found".into()))?;
+    Ok((text, page_starts))
+}
 
-    // 2. Title and table of contents: everything before the first page marker.
-    let head: String = chars[..body_start].iter().collect();
-    let (title, toc) = match head.find("目录") {
-        Some(i) => (head[..i].trim().to_string(), &head[i + "目录".len()..]),
-        None => {
-            return Err(err(
-                "no table of contents (目录) before the first page".into()
-            ));
-        }
+/// The title and the table of contents of the text before the first page.
+fn title_and_toc(head: &[char]) -> Result<(String, Vec<TocEntry>), String> {
+    let head: String = head.iter().collect();
+    let Some(i) = head.find("目录") else {
+        return Err("no table of contents (目录) before the first page".into());
     };
+    let title = head[..i].trim().to_string();
     if title.is_empty() {
-        return Err(err("no title before 目录".into()));
+        return Err("no title before 目录".into());
     }
-    let toc = parse_toc(toc);
+    let toc = parse_toc(&head[i + "目录".len()..]);
     if toc.is_empty() {
-        return Err(err("the table of contents lists no heading".into()));
+        return Err("the table of contents lists no heading".into());
     }
+    Ok((title, toc))
+}
 
-    // 3. Find each heading in the body, in order.
+/// Each heading of the table of contents, found in the body in order.
+fn find_headings(
+    chars: &[char],
+    toc: &[TocEntry],
+    body_start: usize,
+) -> Result<Vec<Found>, String> {
     let mut found = Vec::new();
     let mut cursor = body_start;
-    for e in &toc {
+    for e in toc {
         let needle: Vec<char> = format!("{}{}", e.label, e.title).chars().collect();
-        let pos = find_chars(&chars, &needle, cursor).ok_or_else(|| {
-            err(format!(
+        let pos = find_chars(chars, &needle, cursor).ok_or_else(|| {
+            format!(
                 "heading {}{} from the table of contents not found in the body",
                 e.label, e.title
-            ))
+            )
         })?;
         let kind = if e.label == "前言" {
             NodeKind::Preface
@@ -174,30 +218,19 @@ pub fn parse_plan(raw: &str, id: &str, sidecar: &Sidecar) -> Result<Document, Co
         });
         cursor = pos + needle.len();
     }
-    // The body ends at the last non-whitespace character.
-    let mut body_end = chars.len();
-    while body_end > body_start && chars[body_end - 1].is_whitespace() {
-        body_end -= 1;
-    }
+    Ok(found)
+}
 
-    let mut doc = Document {
-        id: id.to_string(),
-        title,
-        outline: Vec::new(),
-        passages: Vec::new(),
-        meta: Default::default(),
-        text,
-        page_starts,
-    };
-
-    // 4. Segments and outline.
+/// Fills the outline of `doc` from the headings found (`span`: where the body ends, and
+/// the characters), with pages, and returns the segments of body text.
+fn outline_and_segments(
+    doc: &mut Document,
+    found: &[Found],
+    (body_end, chars): (usize, &[char]),
+    sidecar: &Sidecar,
+) -> Result<Vec<Segment>, String> {
+    let id = doc.id.clone();
     let mut segments: Vec<Segment> = Vec::new();
-    if found.first().map(|f| f.start) != Some(body_start) {
-        let first = found.first().map_or(body_end, |f| f.start);
-        if chars[body_start..first].iter().any(|c| !c.is_whitespace()) {
-            return Err(err("text before the first heading".into()));
-        }
-    }
     let mut chapter: Option<(u32, Heading)> = None;
     for (i, f) in found.iter().enumerate() {
         let end = found.get(i + 1).map_or(body_end, |n| n.start);
@@ -216,51 +249,28 @@ pub fn parse_plan(raw: &str, id: &str, sidecar: &Sidecar) -> Result<Document, Co
             start: f.start,
             end,
         };
-        match f.kind {
+        let (kind, section) = match f.kind {
             NodeKind::Preface => {
                 chapter = None;
                 node.id = format!("{id}-preface");
-                segments.push(Segment::body(
-                    f.body_start,
-                    end,
-                    PassageKind::Preface,
-                    None,
-                    None,
-                ));
-                doc.outline.push(node);
+                (PassageKind::Preface, None)
             }
             NodeKind::Chapter => {
                 chapter = Some((number, heading));
                 node.id = format!("{id}-{number}");
-                segments.push(Segment::body(
-                    f.body_start,
-                    end,
-                    PassageKind::Paragraph,
-                    chapter.clone(),
-                    None,
-                ));
-                doc.outline.push(node);
+                (PassageKind::Paragraph, None)
             }
             // The plan's table of contents has no parts or numbered headings.
             NodeKind::Part | NodeKind::Heading => continue,
             NodeKind::Section | NodeKind::Sidebar => {
                 let cnum = chapter.as_ref().map_or(0, |c| c.0);
                 node.id = format!("{id}-{cnum}.{number}");
-                let section = Some((number, heading));
-                let mut sidebars = Vec::new();
-                split_section(
-                    &chars,
-                    f.body_start,
-                    end,
-                    chapter.clone(),
-                    section,
-                    sidecar,
-                    &mut segments,
-                    &mut sidebars,
-                )
-                .map_err(&err)?;
-                for (num, h, s, e) in sidebars {
-                    node.children.push(Node {
+                let place = (chapter.clone(), Some((number, heading)));
+                let sidebars =
+                    split_section(chars, (f.body_start, end), place, sidecar, &mut segments)?;
+                node.children = sidebars
+                    .into_iter()
+                    .map(|(num, h, s, e)| Node {
                         id: format!("{id}-s{num}"),
                         kind: NodeKind::Sidebar,
                         label: h.label,
@@ -269,19 +279,25 @@ pub fn parse_plan(raw: &str, id: &str, sidecar: &Sidecar) -> Result<Document, Co
                         children: Vec::new(),
                         start: s,
                         end: e,
-                    });
-                }
+                    })
+                    .collect();
                 match doc.outline.last_mut() {
-                    Some(ch) if ch.kind == NodeKind::Chapter => {
-                        node.end = end;
-                        ch.children.push(node);
-                    }
-                    _ => return Err(err(format!("section {} outside a chapter", f.label))),
+                    Some(ch) if ch.kind == NodeKind::Chapter => ch.children.push(node),
+                    _ => return Err(format!("section {} outside a chapter", f.label)),
                 }
+                continue;
             }
-        }
+        };
+        let seg = Segment::body(f.body_start, end, kind, chapter.clone(), section);
+        segments.push(seg);
+        doc.outline.push(node);
     }
-    // Chapters end where the next chapter (or the document) ends.
+    set_outline_pages(doc, body_end);
+    Ok(segments)
+}
+
+/// Chapters end where the next chapter (or the document) ends; every node gets its pages.
+fn set_outline_pages(doc: &mut Document, body_end: usize) {
     let n = doc.outline.len();
     for i in 0..n {
         let end = if i + 1 < n {
@@ -302,11 +318,15 @@ pub fn parse_plan(raw: &str, id: &str, sidecar: &Sidecar) -> Result<Document, Co
         set_pages(&|s, e| doc.pages_of(s, e), node);
     }
     doc.outline = outline;
+}
 
-    // 5. Passages.
+/// The passages of the segments: ids `<doc>-<chapter>.<section>.<n>` and `<doc>-s<N>.<n>`.
+fn passages(doc: &Document, segments: &[Segment], chars: &[char]) -> Vec<Passage> {
+    let mut out: Vec<Passage> = Vec::new();
     let mut counters: std::collections::HashMap<String, usize> = Default::default();
-    for seg in &segments {
-        for (s, e, lead) in seg.pieces(&chars) {
+    for seg in segments {
+        let path = seg.path();
+        for (s, e, lead) in seg.pieces(chars) {
             let key = match &seg.sidebar {
                 Some((n, _)) => format!("s{n}"),
                 None => format!(
@@ -317,56 +337,45 @@ pub fn parse_plan(raw: &str, id: &str, sidecar: &Sidecar) -> Result<Document, Co
             };
             let counter = counters.entry(key.clone()).or_insert(0);
             *counter += 1;
-            let pid = format!("{id}-{key}.{counter}");
             let pages = doc.pages_of(s, e);
             let passage = Passage {
-                id: pid,
-                doc: id.to_string(),
+                id: format!("{}-{key}.{counter}", doc.id),
+                doc: doc.id.clone(),
                 kind: seg.kind,
-                chapter: seg.chapter.as_ref().map(|c| c.1.clone()),
-                section: seg.section.as_ref().map(|c| c.1.clone()),
-                sidebar: seg.sidebar.as_ref().map(|c| c.1.clone()),
                 pages,
                 lead,
                 text: chars[s..e].iter().collect(),
-                citation: String::new(),
                 start: s,
                 end: e,
-                seq: doc.passages.len(),
-                part: None,
-                item: None,
-                article: None,
+                seq: out.len(),
+                ..Passage::default()
             };
-            let citation = cite_passage(&doc, &passage);
-            doc.passages.push(Passage {
-                citation,
-                ..passage
-            });
+            out.push(passage.cited_at(&doc.title, path.clone()));
         }
     }
-    if doc.passages.is_empty() {
-        return Err(err("no passage found".into()));
-    }
-    Ok(doc)
-}
-
-/// The citation of a passage: `《title》第二章第二节，第7页`.
-pub(crate) fn cite_passage(doc: &Document, p: &Passage) -> String {
-    let mut s = doc.cited_title();
-    if p.kind == PassageKind::Preface {
-        s.push_str("前言");
-    }
-    for h in [&p.chapter, &p.section, &p.sidebar].into_iter().flatten() {
-        s.push_str(&h.label);
-    }
-    if let Some(pages) = p.pages {
-        s.push('，');
-        s.push_str(&format_pages(pages));
-    }
-    s
+    out
 }
 
 impl Segment {
+    /// The path of the segment's passages: 前言, or its chapter, section and sidebar.
+    fn path(&self) -> Vec<PathHeading> {
+        if self.kind == PassageKind::Preface {
+            return vec![PathHeading::new(HeadingKind::Preface, "前言", "", None)];
+        }
+        let kinds = [
+            (&self.chapter, HeadingKind::Chapter),
+            (&self.section, HeadingKind::Section),
+            (&self.sidebar, HeadingKind::Sidebar),
+        ];
+        kinds
+            .into_iter()
+            .filter_map(|(h, kind)| {
+                h.as_ref()
+                    .map(|(n, h)| PathHeading::new(kind, &h.label, &h.title, Some(*n)))
+            })
+            .collect()
+    }
+
     fn body(
         start: usize,
         end: usize,
@@ -413,41 +422,45 @@ impl Segment {
     }
 }
 
-/// Splits a section's body into body segments and sidebar segments.
-#[allow(clippy::too_many_arguments)]
+/// Where a segment stands: its chapter and section, with their numbers.
+type Place = (Option<(u32, Heading)>, Option<(u32, Heading)>);
+
+/// Splits a section's body `[start, end)` into body segments and sidebar segments; returns
+/// the sidebars `(number, heading, start, end)`.
 fn split_section(
     chars: &[char],
-    start: usize,
-    end: usize,
-    chapter: Option<(u32, Heading)>,
-    section: Option<(u32, Heading)>,
+    (start, end): (usize, usize),
+    (chapter, section): Place,
     sidecar: &Sidecar,
     segments: &mut Vec<Segment>,
-    sidebars: &mut Vec<(u32, Heading, usize, usize)>,
-) -> Result<(), String> {
+) -> Result<Vec<(u32, Heading, usize, usize)>, String> {
     let slice: String = chars[start..end].iter().collect();
     // Char offsets of sidebar labels within the section.
     let mut labels: Vec<(usize, usize, u32)> = Vec::new();
     for m in SIDEBAR.captures_iter(&slice) {
-        let whole = m.get(0).expect("group 0");
+        let Some(whole) = m.get(0) else { continue };
         let s = start + slice[..whole.start()].chars().count();
         let e = s + whole.as_str().chars().count();
         let n: u32 = m[1].parse().map_err(|_| "bad sidebar number".to_string())?;
         labels.push((s, e, n));
     }
+    let mut sidebars = Vec::new();
     let mut cursor = start;
     let mut opens = true;
+    let body = |from: usize, to: usize, opens: bool| {
+        let mut seg = Segment::body(
+            from,
+            to,
+            PassageKind::Paragraph,
+            chapter.clone(),
+            section.clone(),
+        );
+        seg.opens_section = opens;
+        seg
+    };
     for (i, &(ls, le, num)) in labels.iter().enumerate() {
         if ls > cursor {
-            let mut seg = Segment::body(
-                cursor,
-                ls,
-                PassageKind::Paragraph,
-                chapter.clone(),
-                section.clone(),
-            );
-            seg.opens_section = opens;
-            segments.push(seg);
+            segments.push(body(cursor, ls, opens));
         }
         opens = false;
         let limit = labels.get(i + 1).map_or(end, |n| n.0);
@@ -472,17 +485,9 @@ fn split_section(
         cursor = sb.end;
     }
     if cursor < end {
-        let mut seg = Segment::body(
-            cursor,
-            end,
-            PassageKind::Paragraph,
-            chapter.clone(),
-            section.clone(),
-        );
-        seg.opens_section = opens;
-        segments.push(seg);
+        segments.push(body(cursor, end, opens));
     }
-    Ok(())
+    Ok(sidebars)
 }
 
 struct Sidebar {

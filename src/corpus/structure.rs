@@ -3,18 +3,21 @@
 //!
 //! One table ([`RULES`]) maps the shape of a line's start to a heading kind and a level:
 //!
-//! | pattern            | kind      | level | id segment | applies to          |
-//! |--------------------|-----------|-------|------------|---------------------|
-//! | `第X编`            | Part      | 1     | `bX`       | all                 |
-//! | `第X分编`          | Part      | 2     | `fX`       | all                 |
-//! | `第X章`            | Chapter   | 3     | `cX`       | all                 |
-//! | `第X节`            | Section   | 4     | `sX`       | all                 |
-//! | `一、`             | Heading   | 5     | `X`        | numbered text       |
-//! | `（一）` / `(一)`  | Heading   | 6     | `X`        | numbered text       |
-//! | `1.` / `1．`       | Heading   | 7     | `X`        | numbered text       |
+//! | pattern            | kind         | level | id segment | applies to          |
+//! |--------------------|--------------|-------|------------|---------------------|
+//! | `第X编`            | `part`       | 1     | `bX`       | all                 |
+//! | `第X分编`          | `part`       | 2     | `fX`       | all                 |
+//! | `第X章`            | `chapter`    | 3     | `cX`       | all                 |
+//! | `第X节`            | `section`    | 4     | `sX`       | all                 |
+//! | `一、`             | `heading`    | 5     | `X`        | numbered text       |
+//! | `（一）` / `(一)`  | `subheading` | 6     | `X`        | numbered text       |
+//! | `1.` / `1．`       | `item`       | 7     | `X`        | numbered text       |
 //!
-//! plus articles `第X条` (`第X条之一`), which are passages, not outline nodes, and Markdown
-//! headings without a number (`## 案情回顾`), which are level-5 headings.
+//! plus articles `第X条` (`第X条之一`, kind `article`), which are passages, not outline
+//! nodes, and Markdown headings without a number (`## 案情回顾`), which are level-5
+//! `heading`s. What each kind makes (outline node, passage field) is its row of
+//! [`HeadingKind::row`]; a passage's [`path`](Passage::path) lists the headings it stands
+//! under, and its citation is computed from that path ([`Passage::cited_at`]).
 //!
 //! A structural line (编/章/节) is a heading when it is a Markdown heading or a short line
 //! without sentence punctuation. In numbered text (no articles), `一、` always opens a
@@ -32,8 +35,8 @@
 //! before the body) are dropped.
 
 use super::{
-    DocMeta, Document, Heading, Node, NodeKind, Passage, PassageKind, chinese_numeral,
-    plan::split_long,
+    DocMeta, Document, HeadingKind, Node, NodeKind, Passage, PassageKind, PathHeading,
+    chinese_numeral, plan::split_long,
 };
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
@@ -43,8 +46,9 @@ const NUM: &str = "[零〇一二三四五六七八九十百千两0-9０-９]+";
 
 /// One row of the heading table.
 pub(crate) struct Rule {
-    /// What the heading is.
-    pub kind: NodeKind,
+    /// What the heading is (its row of [`HeadingKind::row`] says which outline node it
+    /// makes and which passage field it fills).
+    pub kind: HeadingKind,
     /// Its level (smaller is higher).
     pub level: u8,
     /// The prefix of its id segment.
@@ -61,16 +65,23 @@ pub(crate) struct Rule {
 pub(crate) static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
     const DIGITS: &str = "0123456789０１２３４５６７８９";
     const NUMERALS: &str = "零〇一二三四五六七八九十百千两0123456789０１２３４５６７８９";
-    let rows: [(&str, NodeKind, u8, &str, bool, &str); 7] = [
-        (r"^第(N)编", NodeKind::Part, 1, "b", false, "第"),
-        (r"^第(N)分编", NodeKind::Part, 2, "f", false, "第"),
-        (r"^第(N)章", NodeKind::Chapter, 3, "c", false, "第"),
-        (r"^第(N)节", NodeKind::Section, 4, "s", false, "第"),
-        (r"^(N)、", NodeKind::Heading, 5, "", true, NUMERALS),
-        (r"^[（(](N)[）)]", NodeKind::Heading, 6, "", true, "（("),
+    let rows: [(&str, HeadingKind, u8, &str, bool, &str); 7] = [
+        (r"^第(N)编", HeadingKind::Part, 1, "b", false, "第"),
+        (r"^第(N)分编", HeadingKind::Part, 2, "f", false, "第"),
+        (r"^第(N)章", HeadingKind::Chapter, 3, "c", false, "第"),
+        (r"^第(N)节", HeadingKind::Section, 4, "s", false, "第"),
+        (r"^(N)、", HeadingKind::Heading, 5, "", true, NUMERALS),
+        (
+            r"^[（(](N)[）)]",
+            HeadingKind::Subheading,
+            6,
+            "",
+            true,
+            "（(",
+        ),
         (
             r"^([0-9０-９]{1,2})[.．]",
-            NodeKind::Heading,
+            HeadingKind::Item,
             7,
             "",
             true,
@@ -204,20 +215,21 @@ pub(crate) struct Line<'a> {
     pub md: bool,
 }
 
-/// A heading found on a line: kind, level, id prefix, label, number, title, and whether
-/// the line carries body text after the title.
-type Found = (
-    NodeKind,
-    u8,
-    &'static str,
-    String,
-    Option<u32>,
-    String,
-    bool,
-);
+/// A heading found on a line.
+struct Found {
+    kind: HeadingKind,
+    level: u8,
+    /// The prefix of its id segment.
+    prefix: &'static str,
+    label: String,
+    number: Option<u32>,
+    title: String,
+    /// Whether the line carries body text after the title.
+    body: bool,
+}
 
 struct NodeB {
-    kind: NodeKind,
+    kind: HeadingKind,
     level: u8,
     label: String,
     title: String,
@@ -227,6 +239,12 @@ struct NodeB {
     end: usize,
     parent: Option<usize>,
     used: bool,
+}
+
+impl NodeB {
+    fn path_heading(&self) -> PathHeading {
+        PathHeading::new(self.kind, &self.label, &self.title, self.number)
+    }
 }
 
 struct Unit {
@@ -240,163 +258,184 @@ struct Unit {
     joinable: bool,
 }
 
-/// Parses lines into a document. `articles`: whether articles (`第X条`) are the passages
-/// (laws); otherwise numbered headings are recognised and paragraphs are the passages.
-pub(crate) fn parse_lines(
-    id: &str,
-    title: &str,
-    meta: DocMeta,
-    lines: &[Line<'_>],
-    articles: bool,
-) -> Document {
-    let mut text = String::new();
-    let mut nchars = 0usize;
-    let mut nodes: Vec<NodeB> = Vec::new();
-    let mut stack: Vec<usize> = Vec::new();
-    let mut units: Vec<Unit> = Vec::new();
-    let mut open_unit = false;
-
-    let push_text = |text: &mut String, nchars: &mut usize, s: &str, join: bool| -> usize {
-        if !text.is_empty() && !join {
-            text.push('\n');
-            *nchars += 1;
-        }
-        let start = *nchars;
-        text.push_str(s);
-        *nchars += s.chars().count();
-        start
+/// The heading a line opens, if any (see the module docs).
+fn found_heading(line: &Line<'_>, articles: bool) -> Option<Found> {
+    let t = line.text;
+    let Some((rule, label, number, rest)) = heading_at(t) else {
+        return line.md.then(|| Found {
+            kind: HeadingKind::Heading,
+            level: 5,
+            prefix: "",
+            label: String::new(),
+            number: None,
+            title: tidy_title(t),
+            body: false,
+        });
     };
+    let (label, title, body) = if !rule.numbered {
+        let rest_t = rest.trim();
+        if !(line.md || (rest_t.chars().count() <= 30 && !has_sentence_punct(rest_t))) {
+            return None;
+        }
+        (label.to_string(), tidy_title(rest_t), false)
+    } else if !articles || line.md {
+        let (title, body) = numbered_title(rest, line.md, rule.level)?;
+        (normalize_label(label, rule.level), title, body)
+    } else {
+        return None;
+    };
+    Some(Found {
+        kind: rule.kind,
+        level: rule.level,
+        prefix: rule.prefix,
+        label,
+        number,
+        title,
+        body,
+    })
+}
 
-    for line in lines {
+/// The document being read: its cleaned text, heading nodes and passage units.
+#[derive(Default)]
+struct Reader {
+    text: String,
+    nchars: usize,
+    nodes: Vec<NodeB>,
+    /// Open nodes, outermost first.
+    stack: Vec<usize>,
+    units: Vec<Unit>,
+    /// Whether body text may continue the last unit.
+    open_unit: bool,
+}
+
+impl Reader {
+    /// Appends a line (or, with `join`, continues the last one); returns its start.
+    fn push_text(&mut self, s: &str, join: bool) -> usize {
+        if !self.text.is_empty() && !join {
+            self.text.push('\n');
+            self.nchars += 1;
+        }
+        let start = self.nchars;
+        self.text.push_str(s);
+        self.nchars += s.chars().count();
+        start
+    }
+
+    fn line(&mut self, line: &Line<'_>, articles: bool) {
         let t = line.text;
         if t.is_empty() {
             if !articles {
-                open_unit = false;
+                self.open_unit = false;
             }
-            continue;
-        }
-        // Headings.
-        let mut heading: Option<Found> = None;
-        if let Some((rule, label, n, rest)) = heading_at(t) {
-            if !rule.numbered {
-                let rest_t = rest.trim();
-                if line.md || (rest_t.chars().count() <= 30 && !has_sentence_punct(rest_t)) {
-                    heading = Some((
-                        rule.kind,
-                        rule.level,
-                        rule.prefix,
-                        label.to_string(),
-                        n,
-                        tidy_title(rest_t),
-                        false,
-                    ));
-                }
-            } else if (!articles || line.md)
-                && let Some((title, body)) = numbered_title(rest, line.md, rule.level)
-            {
-                let label = normalize_label(label, rule.level);
-                heading = Some((rule.kind, rule.level, rule.prefix, label, n, title, body));
-            }
-        } else if line.md {
-            heading = Some((
-                NodeKind::Heading,
-                5,
-                "",
-                String::new(),
-                None,
-                tidy_title(t),
-                false,
-            ));
-        }
-        if let Some((kind, level, prefix, label, number, htitle, body)) = heading {
-            while let Some(&top) = stack.last() {
-                if nodes[top].level >= level {
-                    stack.pop();
-                } else {
-                    break;
-                }
-            }
-            let start = push_text(&mut text, &mut nchars, t, false);
-            let idx = nodes.len();
-            nodes.push(NodeB {
-                kind,
-                level,
-                label,
-                title: htitle.clone(),
-                number,
-                prefix,
+        } else if let Some(found) = found_heading(line, articles) {
+            self.heading(found, t);
+        } else if let Some((label, n, sub, _)) = articles.then(|| article_at(t)).flatten() {
+            let start = self.push_text(t, false);
+            self.units.push(Unit {
                 start,
-                end: nchars,
-                parent: stack.last().copied(),
-                used: false,
-            });
-            stack.push(idx);
-            open_unit = false;
-            if body {
-                units.push(Unit {
-                    start,
-                    end: nchars,
-                    article: None,
-                    lead: Some(htitle),
-                    ctx: stack.clone(),
-                    joinable: !ends_sentence(t),
-                });
-                open_unit = true;
-            }
-            continue;
-        }
-        if articles && let Some((label, n, sub, _)) = article_at(t) {
-            let start = push_text(&mut text, &mut nchars, t, false);
-            units.push(Unit {
-                start,
-                end: nchars,
+                end: self.nchars,
                 article: Some((label, n, sub)),
                 lead: None,
-                ctx: stack.clone(),
+                ctx: self.stack.clone(),
                 joinable: false,
             });
-            open_unit = true;
-            continue;
+            self.open_unit = true;
+        } else {
+            self.body(t);
         }
-        // Body text.
-        match units.last_mut() {
-            Some(u) if open_unit && u.article.is_some() => {
-                push_text(&mut text, &mut nchars, t, false);
-                u.end = nchars;
+    }
+
+    fn heading(&mut self, f: Found, t: &str) {
+        while let Some(&top) = self.stack.last() {
+            if self.nodes[top].level >= f.level {
+                self.stack.pop();
+            } else {
+                break;
             }
-            Some(u) if open_unit && u.joinable => {
-                push_text(&mut text, &mut nchars, t, true);
-                u.end = nchars;
-                u.joinable = !ends_sentence(t);
+        }
+        let start = self.push_text(t, false);
+        let idx = self.nodes.len();
+        self.nodes.push(NodeB {
+            kind: f.kind,
+            level: f.level,
+            label: f.label,
+            title: f.title.clone(),
+            number: f.number,
+            prefix: f.prefix,
+            start,
+            end: self.nchars,
+            parent: self.stack.last().copied(),
+            used: false,
+        });
+        self.stack.push(idx);
+        self.open_unit = false;
+        if f.body {
+            self.units.push(Unit {
+                start,
+                end: self.nchars,
+                article: None,
+                lead: Some(f.title),
+                ctx: self.stack.clone(),
+                joinable: !ends_sentence(t),
+            });
+            self.open_unit = true;
+        }
+    }
+
+    fn body(&mut self, t: &str) {
+        let open = self.open_unit;
+        match self.units.last().map(|u| (u.article.is_some(), u.joinable)) {
+            Some((true, _)) if open => {
+                self.push_text(t, false);
+                self.extend_last(None);
+            }
+            Some((false, true)) if open => {
+                self.push_text(t, true);
+                self.extend_last(Some(!ends_sentence(t)));
             }
             _ => {
-                let start = push_text(&mut text, &mut nchars, t, false);
-                units.push(Unit {
+                let start = self.push_text(t, false);
+                self.units.push(Unit {
                     start,
-                    end: nchars,
+                    end: self.nchars,
                     article: None,
                     lead: None,
-                    ctx: stack.clone(),
+                    ctx: self.stack.clone(),
                     joinable: !ends_sentence(t),
                 });
-                open_unit = true;
+                self.open_unit = true;
             }
         }
     }
 
-    // Which nodes hold passages, and where they end.
-    for u in &units {
-        for &n in &u.ctx {
-            nodes[n].used = true;
-            nodes[n].end = nodes[n].end.max(u.end);
+    /// The last unit now ends here; `joinable` updates whether it continues.
+    fn extend_last(&mut self, joinable: Option<bool>) {
+        let end = self.nchars;
+        if let Some(u) = self.units.last_mut() {
+            u.end = end;
+            if let Some(j) = joinable {
+                u.joinable = j;
+            }
         }
     }
 
-    // Node ids: the path of segments from the root, deduplicated.
+    /// Marks the nodes that hold passages and extends them to their last passage.
+    fn mark_used(&mut self) {
+        for u in &self.units {
+            for &n in &u.ctx {
+                self.nodes[n].used = true;
+                self.nodes[n].end = self.nodes[n].end.max(u.end);
+            }
+        }
+    }
+}
+
+/// Node ids: the path of segments from the root, deduplicated among used nodes.
+fn node_ids(nodes: &[NodeB], id: &str) -> Vec<String> {
     let mut ids: Vec<String> = Vec::with_capacity(nodes.len());
     let mut used_ids: HashSet<String> = HashSet::new();
     let mut ordinal: HashMap<(Option<usize>, u8), u32> = HashMap::new();
-    for n in &nodes {
+    for n in nodes {
         let ord = ordinal.entry((n.parent, n.level)).or_insert(0);
         *ord += 1;
         let seg = format!("{}{}", n.prefix, n.number.unwrap_or(*ord));
@@ -415,8 +454,11 @@ pub(crate) fn parse_lines(
         }
         ids.push(nid);
     }
+    ids
+}
 
-    // The outline tree of the used nodes.
+/// The outline tree of the used nodes.
+fn outline(nodes: &[NodeB], ids: &[String]) -> Vec<Node> {
     fn build(
         i: usize,
         nodes: &[NodeB],
@@ -426,7 +468,7 @@ pub(crate) fn parse_lines(
         let n = &nodes[i];
         Node {
             id: ids[i].clone(),
-            kind: n.kind,
+            kind: n.kind.row().node.unwrap_or(NodeKind::Heading),
             label: n.label.clone(),
             title: n.title.clone(),
             pages: None,
@@ -449,100 +491,111 @@ pub(crate) fn parse_lines(
             None => roots.push(i),
         }
     }
-    let outline: Vec<Node> = roots
+    roots
         .iter()
-        .map(|&r| build(r, &nodes, &ids, &children))
-        .collect();
+        .map(|&r| build(r, nodes, ids, &children))
+        .collect()
+}
 
-    // Passages.
-    let chars: Vec<char> = text.chars().collect();
-    let mut passages: Vec<Passage> = Vec::new();
-    let mut pids: HashSet<String> = HashSet::new();
-    let mut para_count: HashMap<Option<usize>, u32> = HashMap::new();
-    let heading_of = |n: usize| Heading {
-        label: nodes[n].label.clone(),
-        title: nodes[n].title.clone(),
-    };
-    for u in &units {
-        let (mut part, mut chapter, mut section, mut item) = (None, None, None, None);
-        for &n in &u.ctx {
-            match (nodes[n].kind, nodes[n].level) {
-                (NodeKind::Part, _) => part = Some(heading_of(n)),
-                (NodeKind::Chapter, _) | (NodeKind::Heading, 5) => chapter = Some(heading_of(n)),
-                (NodeKind::Section, _) | (NodeKind::Heading, 6) => section = Some(heading_of(n)),
-                _ => item = Some(heading_of(n)),
+/// Passage ids: articles `<doc>-aN` (`-aN-M` for 之M, `.k` for the k-th piece), other
+/// paragraphs `<innermost node id>.pN`; duplicates get `_2`, `_3`, ….
+#[derive(Default)]
+struct PassageIds {
+    taken: HashSet<String>,
+    para_count: HashMap<Option<usize>, u32>,
+}
+
+impl PassageIds {
+    fn next(&mut self, id: &str, u: &Unit, piece: usize, ids: &[String]) -> String {
+        let base = match &u.article {
+            Some((_, n, sub)) => {
+                let a = match sub {
+                    Some(x) => format!("{id}-a{n}-{x}"),
+                    None => format!("{id}-a{n}"),
+                };
+                if piece == 0 {
+                    a
+                } else {
+                    format!("{a}.{}", piece + 1)
+                }
             }
+            None => {
+                let inner = u.ctx.last().copied();
+                let c = self.para_count.entry(inner).or_insert(0);
+                *c += 1;
+                match inner {
+                    Some(n) => format!("{}.p{c}", ids[n]),
+                    None => format!("{id}-p{c}"),
+                }
+            }
+        };
+        let mut pid = base.clone();
+        let mut dup = 2;
+        while self.taken.contains(&pid) {
+            pid = format!("{base}_{dup}");
+            dup += 1;
         }
-        let pieces = split_long(&chars, u.start, u.end);
-        let inner = u.ctx.last().copied();
-        for (k, &(s, e)) in pieces.iter().enumerate() {
-            let base = match &u.article {
-                Some((_, n, sub)) => {
-                    let a = match sub {
-                        Some(x) => format!("{id}-a{n}-{x}"),
-                        None => format!("{id}-a{n}"),
-                    };
-                    if k == 0 { a } else { format!("{a}.{}", k + 1) }
-                }
-                None => {
-                    let c = para_count.entry(inner).or_insert(0);
-                    *c += 1;
-                    match inner {
-                        Some(n) => format!("{}.p{c}", ids[n]),
-                        None => format!("{id}-p{c}"),
-                    }
-                }
-            };
-            let mut pid = base.clone();
-            let mut dup = 2;
-            while pids.contains(&pid) {
-                pid = format!("{base}_{dup}");
-                dup += 1;
-            }
-            pids.insert(pid.clone());
-            let article = u.article.as_ref().map(|a| a.0.clone());
-            let citation = match &article {
-                Some(a) => format!("《{title}》{a}"),
-                None => {
-                    let mut c = format!("《{title}》");
-                    for h in [&part, &chapter, &section, &item].into_iter().flatten() {
-                        c.push_str(h.label.trim_end_matches(['、', '.', '．']));
-                    }
-                    c
-                }
-            };
-            passages.push(Passage {
-                id: pid,
+        self.taken.insert(pid.clone());
+        pid
+    }
+}
+
+/// The passages of the units: one per unit, or several when a unit is split.
+fn passages(r: &Reader, ids: &[String], id: &str, title: &str) -> Vec<Passage> {
+    let chars: Vec<char> = r.text.chars().collect();
+    let mut out: Vec<Passage> = Vec::new();
+    let mut pids = PassageIds::default();
+    for u in &r.units {
+        let mut path: Vec<PathHeading> = u.ctx.iter().map(|&n| r.nodes[n].path_heading()).collect();
+        if let Some((label, n, _)) = &u.article {
+            path.push(PathHeading::new(HeadingKind::Article, label, "", Some(*n)));
+        }
+        for (k, (s, e)) in split_long(&chars, u.start, u.end).into_iter().enumerate() {
+            let p = Passage {
+                id: pids.next(id, u, k, ids),
                 doc: id.to_string(),
-                kind: if article.is_some() {
+                kind: if u.article.is_some() {
                     PassageKind::Article
                 } else {
                     PassageKind::Paragraph
                 },
-                chapter: chapter.clone(),
-                section: section.clone(),
-                sidebar: None,
-                pages: None,
                 lead: if k == 0 { u.lead.clone() } else { None },
                 text: chars[s..e].iter().collect(),
-                citation,
                 start: s,
                 end: e,
-                seq: passages.len(),
-                part: part.clone(),
-                item: item.clone(),
-                article,
-            });
+                seq: out.len(),
+                ..Passage::default()
+            };
+            out.push(p.cited_at(title, path.clone()));
         }
     }
+    out
+}
 
+/// Parses lines into a document. `articles`: whether articles (`第X条`) are the passages
+/// (laws); otherwise numbered headings are recognised and paragraphs are the passages.
+pub(crate) fn parse_lines(
+    id: &str,
+    title: &str,
+    meta: DocMeta,
+    lines: &[Line<'_>],
+    articles: bool,
+) -> Document {
+    let mut r = Reader::default();
+    for line in lines {
+        r.line(line, articles);
+    }
+    r.mark_used();
+    let ids = node_ids(&r.nodes, id);
+    let outline = outline(&r.nodes, &ids);
+    let passages = passages(&r, &ids, id, title);
     Document {
         id: id.to_string(),
         title: title.to_string(),
         outline,
         passages,
         meta,
-        text,
+        text: r.text,
         page_starts: Vec::new(),
     }
 }
@@ -565,7 +618,7 @@ mod tests {
         let (r, label, n, rest) = heading_at("第一章　总则").unwrap();
         assert_eq!(
             (r.kind, label, n, rest),
-            (NodeKind::Chapter, "第一章", Some(1), "　总则")
+            (HeadingKind::Chapter, "第一章", Some(1), "　总则")
         );
         let (r, _, n, _) = heading_at("第二分编 所有权").unwrap();
         assert_eq!((r.level, n), (2, Some(2)));

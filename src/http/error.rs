@@ -1,31 +1,12 @@
 //! The API's error type: every failure is a status and `{"error": {"code", "message"}}`.
 
+use crate::response::Failure;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use utoipa::ToSchema;
 
-/// The body of every error response.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ErrorBody {
-    /// What went wrong.
-    pub error: ErrorDetail,
-}
-
-/// What went wrong, for programs (`code`) and for people (`message`).
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ErrorDetail {
-    /// A stable machine-readable code: `missing_query`, `empty_query`, `query_too_long`,
-    /// `bad_query`, `bad_parameter`, `not_found`, `method_not_allowed`, `timeout`,
-    /// `body_too_large`, `internal`.
-    #[schema(example = "bad_parameter")]
-    pub code: String,
-    /// What to fix, in plain words.
-    #[schema(example = "limit must be between 1 and 100, got 0")]
-    pub message: String,
-}
+pub use crate::response::{ErrorBody, ErrorDetail};
 
 /// An error answered to the client.
 #[derive(Debug, Clone)]
@@ -68,16 +49,22 @@ impl ApiError {
     }
 }
 
+impl From<Failure> for ApiError {
+    fn from(f: Failure) -> Self {
+        if f.is_internal() {
+            return ApiError::internal(&f.message);
+        }
+        ApiError {
+            status: StatusCode::from_u16(f.status).unwrap_or(StatusCode::BAD_REQUEST),
+            code: f.code,
+            message: f.message,
+        }
+    }
+}
+
 impl From<crate::Error> for ApiError {
     fn from(e: crate::Error) -> Self {
-        match &e {
-            crate::Error::Query(m) => ApiError::bad_request("bad_query", m.clone()),
-            crate::Error::BadRequest(m) => ApiError::bad_request("bad_parameter", m.clone()),
-            crate::Error::NotFound(id) => {
-                ApiError::not_found(format!("no passage has the id {id:?}"))
-            }
-            _ => ApiError::internal(&e),
-        }
+        Failure::from(&e).into()
     }
 }
 

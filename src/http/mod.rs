@@ -26,8 +26,9 @@ mod pages;
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use pages::{DocEntry, DocsResponse, escape};
 
-use crate::corpus::{Node, Passage, PassageKind};
-use crate::search::MAX_QUERY_CHARS;
+use crate::corpus::PassageKind;
+use crate::response::check_query;
+pub use crate::response::{PassageResponse, TocDocument, TocResponse};
 use crate::{Engine, SearchRequest, SearchResponse};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -206,30 +207,14 @@ pub struct SearchParams {
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub doc_type: Option<String>,
+    /// Whether each hit says what each ranking signal contributed (`explain`).
+    pub explain: Option<bool>,
 }
 
 impl SearchParams {
     /// Checks the parameters and turns them into a request.
     pub fn into_request(self) -> Result<SearchRequest, ApiError> {
-        let q = self.q.ok_or_else(|| {
-            ApiError::bad_request(
-                "missing_query",
-                "the query parameter q is required, e.g. /api/search?q=以工代赈",
-            )
-        })?;
-        if q.trim().is_empty() {
-            return Err(ApiError::bad_request(
-                "empty_query",
-                "the query parameter q is empty; give at least one word to search for",
-            ));
-        }
-        let n = q.chars().count();
-        if n > MAX_QUERY_CHARS {
-            return Err(ApiError::bad_request(
-                "query_too_long",
-                format!("q has {n} characters; shorten it to at most {MAX_QUERY_CHARS}"),
-            ));
-        }
+        let q = check_query(self.q.as_deref(), "the query parameter q")?.to_string();
         let req = SearchRequest {
             q,
             limit: self.limit.unwrap_or(10),
@@ -238,51 +223,11 @@ impl SearchParams {
             kind: self.kind,
             doc: self.doc.filter(|d| !d.is_empty()),
             doc_type: self.doc_type.filter(|d| !d.is_empty()),
+            explain: self.explain.unwrap_or(false),
         };
         req.validate()?;
         Ok(req)
     }
-}
-
-/// One passage with its place: the heading path and its neighbours in document order.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PassageResponse {
-    /// The passage.
-    #[serde(flatten)]
-    pub passage: Passage,
-    /// The heading path (`第二章 … › 第二节 …`).
-    pub path: String,
-    /// The id of the passage before it in the same document.
-    pub prev: Option<String>,
-    /// The id of the passage after it in the same document.
-    pub next: Option<String>,
-}
-
-/// The outlines of the documents.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct TocResponse {
-    /// One entry per document.
-    pub documents: Vec<TocDocument>,
-}
-
-/// One document's outline.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct TocDocument {
-    /// Document id.
-    pub id: String,
-    /// Title as printed.
-    pub title: String,
-    /// The document's date (promulgation or revision), ISO, when known: tells dated
-    /// versions of one law apart.
-    #[schema(example = "2023-09-01")]
-    pub date: Option<String>,
-    /// The kind of document (法律, 行政法规, 地方性法规, 意见, 规划, …), as the `type`
-    /// filter of `/api/search` takes it.
-    #[serde(rename = "type")]
-    #[schema(example = "法律")]
-    pub doc_type: Option<String>,
-    /// Preface, chapters, sections and sidebars, with pages.
-    pub outline: Vec<Node>,
 }
 
 /// The service's health.
@@ -437,12 +382,7 @@ async fn context(
     State(st): State<AppState>,
     ApiQuery(params): ApiQuery<ContextParams>,
 ) -> Result<Json<crate::context::ContextResult>, ApiError> {
-    let q = params.q.ok_or_else(|| {
-        ApiError::bad_request(
-            "missing_query",
-            "the query parameter q is required, e.g. /api/context?q=以工代赈",
-        )
-    })?;
+    let q = check_query(params.q.as_deref(), "the query parameter q")?.to_string();
     let budget = params.budget.unwrap_or(crate::context::DEFAULT_BUDGET);
     let neighbors = params
         .neighbors
@@ -475,17 +415,7 @@ async fn passage(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Json<PassageResponse>, ApiError> {
     let id = path_id(id)?;
-    let res = blocking(st, move |engine| {
-        let p = engine.passage(&id)?;
-        let (prev, next) = engine.neighbours(&p)?;
-        Ok(PassageResponse {
-            path: p.section_path(),
-            passage: p,
-            prev: prev.map(|p| p.id),
-            next: next.map(|p| p.id),
-        })
-    })
-    .await?;
+    let res = blocking(st, move |engine| PassageResponse::of(engine, &id)).await?;
     Ok(Json(res))
 }
 
@@ -531,18 +461,7 @@ async fn toc(
         }
         None => docs.iter().collect(),
     };
-    Ok(Json(TocResponse {
-        documents: picked
-            .into_iter()
-            .map(|d| TocDocument {
-                id: d.id.clone(),
-                title: d.title.clone(),
-                date: d.meta.date.clone(),
-                doc_type: d.meta.doc_type.clone(),
-                outline: d.outline.clone(),
-            })
-            .collect(),
-    }))
+    Ok(Json(TocResponse::of(picked)))
 }
 
 /// Whether the service is up, and what it serves.

@@ -34,7 +34,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument};
 
 /// Bumped whenever the schema or the analysis changes meaning.
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 /// The domain dictionary's file name inside a corpus directory.
 pub const DICT_FILE: &str = "terms.dic";
 const META_FILE: &str = "zhengce.json";

@@ -1,13 +1,12 @@
 //! Search over a library of documents: the `doc` and `type` filters, per-document and
 //! per-type facets, and the folding of dated versions of one law into one hit.
 
-use super::{SearchRequest, Version};
-use crate::corpus::Passage;
+use super::SearchRequest;
 use crate::index::{DocInfo, OpenIndex};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
+use tantivy::Term;
 use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Score, Term};
 
 /// The documents a `doc` filter names, as positions in `docs`: the document with this id,
 /// else every document whose title (or subtitle) contains each white-space separated word.
@@ -109,52 +108,4 @@ pub(super) fn facets(
         }
     }
     (by_doc, by_type)
-}
-
-/// Folds hits on the same passage of dated versions of one law (same title and subtitle,
-/// same passage id after the document id) into one hit: the newest version's passage, at
-/// the best rank and score of the group, with the others under `versions`, newest first.
-pub(super) fn fold_versions(
-    ix: &OpenIndex,
-    scored: Vec<(Score, Passage)>,
-) -> Vec<(Score, Passage, Vec<Version>)> {
-    let info: HashMap<&str, &DocInfo> = ix.docs.iter().map(|d| (d.id.as_str(), d)).collect();
-    let mut groups: HashMap<String, usize> = HashMap::new();
-    for d in ix.docs.iter() {
-        *groups.entry(d.version_key()).or_insert(0) += 1;
-    }
-    let date_of = |doc: &str| info.get(doc).and_then(|d| d.meta.date.clone());
-    let mut out: Vec<(Score, Passage, Vec<Version>)> = Vec::with_capacity(scored.len());
-    let mut at: HashMap<(String, String), usize> = HashMap::new();
-    for (score, p) in scored {
-        let key = info.get(p.doc.as_str()).map(|d| d.version_key());
-        let Some(key) = key.filter(|k| groups.get(k).is_some_and(|&n| n > 1)) else {
-            out.push((score, p, Vec::new()));
-            continue;
-        };
-        let suffix =
-            p.id.strip_prefix(p.doc.as_str())
-                .unwrap_or(&p.id)
-                .to_string();
-        match at.get(&(key.clone(), suffix.clone())) {
-            Some(&j) => {
-                let newer = date_of(&p.doc) > date_of(&out[j].1.doc);
-                let (_, rep, versions) = &mut out[j];
-                let older = if newer { std::mem::replace(rep, p) } else { p };
-                versions.push(Version {
-                    date: date_of(&older.doc),
-                    doc: older.doc,
-                    id: older.id,
-                });
-            }
-            None => {
-                at.insert((key, suffix), out.len());
-                out.push((score, p, Vec::new()));
-            }
-        }
-    }
-    for (_, _, v) in &mut out {
-        v.sort_by(|a, b| b.date.cmp(&a.date));
-    }
-    out
 }

@@ -15,25 +15,32 @@
 //! When no passage has every required word, the best partial matches are returned and the
 //! response says `"partial": true`. Ties keep document order.
 
+mod collect;
+pub mod expand;
 mod library;
+mod plan;
 pub mod query;
+pub mod rank;
 pub mod snippet;
 
+pub use expand::Expansion;
 pub use library::resolve_docs;
 pub use query::{MAX_QUERY_CHARS, ParsedQuery};
+pub use rank::Weights;
 
-use crate::analysis::grams;
 use crate::corpus::{Passage, PassageKind};
 use crate::index::{self, DocInfo, Fields, OpenIndex};
 use crate::{Error, Result};
+use plan::{QueryPlan, Role};
+use rank::{DocFactors, DocTable, EvidenceWord};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
-use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::collector::TopDocs;
+use tantivy::query::{Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 /// Largest `limit`.
 pub const MAX_LIMIT: usize = 100;
@@ -58,6 +65,8 @@ pub struct SearchRequest {
     pub doc: Option<String>,
     /// Only passages of documents of this kind (`法律`, `地方性法规`, `规划`…).
     pub doc_type: Option<String>,
+    /// Whether each hit says what each ranking signal contributed.
+    pub explain: bool,
 }
 
 impl SearchRequest {
@@ -71,6 +80,7 @@ impl SearchRequest {
             kind: None,
             doc: None,
             doc_type: None,
+            explain: false,
         }
     }
 
@@ -93,7 +103,8 @@ impl SearchRequest {
 }
 
 /// One hit: the passage's fields plus score, snippet and highlights.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct Hit {
     /// The passage.
     #[serde(flatten)]
@@ -112,10 +123,35 @@ pub struct Hit {
     /// this hit (the newest version's), newest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<Version>,
+    /// What each ranking signal contributed (with `explain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explain>,
+}
+
+/// What each ranking signal contributed to a hit's score (see [`rank`]): `score` =
+/// `query` × exp(`prior` + `title` + `place` + `version`) + `document`.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
+pub struct Explain {
+    /// The query's own score of the passage (BM25 over its words and the boosts).
+    pub query: f32,
+    /// Log-prior of the document's kind (法律 before 地方性法规…).
+    pub prior: f32,
+    /// Log-factor of the query's words in the document's title.
+    pub title: f32,
+    /// Log-factor of the place the query names.
+    pub place: f32,
+    /// Log-factor of an older version.
+    pub version: f32,
+    /// Evidence added from the document's other matching passages.
+    pub document: f32,
+    /// Whether the passage matched every required word (strict) or was a partial match.
+    pub strict: bool,
 }
 
 /// An older version of a hit's passage (see [`Hit::versions`]).
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct Version {
     /// The document id of that version.
     pub doc: String,
@@ -126,7 +162,8 @@ pub struct Version {
 }
 
 /// A search response.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "http", derive(utoipa::ToSchema))]
 pub struct SearchResponse {
     /// The query as received.
     pub query: String,
@@ -138,6 +175,9 @@ pub struct SearchResponse {
     pub took_ms: f64,
     /// The words searched for (after segmentation), for the user to see.
     pub terms: Vec<String>,
+    /// Words added by query expansion, each with the user's word it came from and its
+    /// weight (the user's words weigh 1).
+    pub expanded: Vec<Expansion>,
     /// The hits, best first.
     pub hits: Vec<Hit>,
     /// Hit counts per chapter number (`"0"`: outside chapters), over all matches.
@@ -148,23 +188,17 @@ pub struct SearchResponse {
     pub type_facets: BTreeMap<String, usize>,
 }
 
-/// How one query word is matched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
-    /// As a word or a part of a compound word.
-    Word,
-    /// As a substring (infix) of the text.
-    Substring,
-    /// A dictionary word that never stands as a word in the corpus: matches nothing.
-    Nothing,
-}
-
 /// The search engine over one opened index. Cheap to clone; share it.
 #[derive(Clone)]
 pub struct Engine {
     current: Arc<RwLock<Arc<OpenIndex>>>,
     index_dir: Arc<Path>,
+    /// The ranking's table of documents, for the generation it was built from.
+    table: Arc<RwLock<Option<TableOf>>>,
 }
+
+/// The ranking's table of documents and the generation it was built from.
+type TableOf = (PathBuf, Arc<DocTable>);
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -181,6 +215,7 @@ impl Engine {
         Ok(Engine {
             current: Arc::new(RwLock::new(Arc::new(open))),
             index_dir: Arc::from(index_dir),
+            table: Arc::new(RwLock::new(None)),
         })
     }
 
@@ -222,88 +257,134 @@ impl Engine {
         self.index().meta.passages
     }
 
+    /// The ranking's table of the documents of `ix`, built once per index generation.
+    fn doc_table(&self, ix: &OpenIndex) -> Arc<DocTable> {
+        let cached = match self.table.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        };
+        if let Some((gen_dir, t)) = cached
+            && gen_dir == ix.generation
+        {
+            return t;
+        }
+        let t = Arc::new(DocTable::new(ix));
+        let fresh = Some((ix.generation.clone(), t.clone()));
+        match self.table.write() {
+            Ok(mut g) => *g = fresh,
+            Err(p) => *p.into_inner() = fresh,
+        }
+        t
+    }
+
     /// Searches.
     #[tracing::instrument(skip(self), fields(q = %req.q))]
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let started = std::time::Instant::now();
         req.validate()?;
         let ix = self.index();
+        let w = Weights::current();
         let pq = query::parse(&req.q, &ix.segmenter)?;
         let searcher = ix.reader.searcher();
         let f = ix.fields;
-
-        let plan = QueryPlan::new(&pq, &searcher, &ix)?;
+        let library = ix.docs.len() > 1;
+        let mut plan = QueryPlan::new(&pq, &searcher, &ix, w)?;
+        if library {
+            let users: Vec<&str> = plan.required().map(|x| x.text.as_str()).collect();
+            let exps =
+                expand::Expansions::embedded().expand(&users, w.expansion, w.expansion_per_word);
+            plan.expand(&searcher, &f, exps)?;
+        }
         let mut filters = filters(&f, req);
         library::filters(&ix, req, &mut filters);
-        // One pass collects the count, the hits and the facets; a second pass runs only
-        // when nothing matched every word. Over a library, more than a page is fetched:
-        // versions of one law fold into one hit (and are counted once); when folding
-        // leaves the page short, the fetch grows.
-        let library = ix.docs.len() > 1;
-        let want = req.offset + req.limit;
-        let mut fetch = if library { want * 3 + 10 } else { want };
-        let mut strict = true;
-        let (total, partial, facets, dcounts, folded) = loop {
-            let collector = (
-                Count,
-                TopDocs::with_limit(fetch).order_by_score(),
-                (FieldCounts("chapter"), DocFoldCounts),
-            );
-            let q = plan.build(&f, strict, &filters);
-            let (total, top, (counts, dcounts)) = searcher.search(&*q, &collector)?;
-            if total == 0 && strict && plan.can_relax() {
-                strict = false;
-                continue;
-            }
-            let total = if library {
-                library::folded_total(&dcounts)
-            } else {
-                total
-            };
-            let complete = top.len() < fetch;
-            let mut scored = Vec::with_capacity(top.len());
-            if req.offset < top.len() {
-                for (score, addr) in top {
-                    scored.push((score, load_passage(&searcher, &f, addr)?));
-                }
-            }
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.seq.cmp(&b.1.seq)));
-            let folded = library::fold_versions(&ix, scored);
-            if folded.len() >= want || complete || fetch >= 50_000 {
-                let facets: BTreeMap<String, usize> = counts
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v))
-                    .collect();
-                break (total, !strict, facets, dcounts, folded);
-            }
-            fetch = (fetch * 4).min(50_000);
-        };
-        let partial = partial && total > 0;
+        let factors = Arc::new(if library {
+            let words: Vec<EvidenceWord<'_>> = plan
+                .words
+                .iter()
+                .filter(|x| x.role != Role::Expanded)
+                .map(|x| EvidenceWord {
+                    text: &x.text,
+                    boost: x.boost,
+                })
+                .collect();
+            DocFactors::new(&self.doc_table(&ix), &words, w)
+        } else {
+            DocFactors::default()
+        });
+        let found = collect::run(&searcher, &ix, &plan, req, w, &filters, &factors)?;
         let terms = plan.highlight_terms();
         let mut hits = Vec::new();
-        for (score, p, versions) in folded.into_iter().skip(req.offset).take(req.limit) {
-            let s = snippet::make(&p.text, &terms);
-            hits.push(Hit {
-                path: p.section_path(),
-                doc_title: library::doc_title(&ix, &p.doc),
-                passage: p,
-                score,
-                snippet: s.html,
-                highlights: s.highlights,
-                versions,
-            });
+        for c in found.ranked.iter().skip(req.offset).take(req.limit) {
+            hits.push(self.hit(&ix, &searcher, c, &terms, req.explain.then_some(&*factors))?);
         }
-        let (doc_facets, type_facets) = library::facets(&ix, &dcounts);
+        let (doc_facets, type_facets) = library::facets(&ix, &found.dcounts);
         Ok(SearchResponse {
             query: req.q.clone(),
-            total,
-            partial,
+            total: found.total,
+            partial: found.partial,
             took_ms: (started.elapsed().as_secs_f64() * 1e3 * 1000.0).round() / 1000.0,
-            terms: plan.words.iter().map(|w| w.0.clone()).collect(),
+            terms: plan
+                .words
+                .iter()
+                .filter(|x| x.role != Role::Expanded)
+                .map(|x| x.text.clone())
+                .collect(),
+            expanded: plan.expanded.clone(),
             hits,
-            facets,
+            facets: found.facets,
             doc_facets,
             type_facets,
+        })
+    }
+
+    /// A ranked candidate as a hit: its passage loaded, its snippet, its versions.
+    fn hit(
+        &self,
+        ix: &OpenIndex,
+        searcher: &Searcher,
+        c: &collect::Ranked,
+        terms: &[String],
+        factors: Option<&DocFactors>,
+    ) -> Result<Hit> {
+        let p = load_passage(searcher, &ix.fields, c.shown.addr)?;
+        let s = snippet::make(&p.text, terms);
+        let suffix =
+            p.id.strip_prefix(p.doc.as_str())
+                .unwrap_or(&p.id)
+                .to_string();
+        let mut versions: Vec<Version> = c
+            .others
+            .iter()
+            .filter_map(|o| ix.docs.get(usize::try_from(o.docn).ok()?))
+            .map(|d| Version {
+                doc: d.id.clone(),
+                date: d.meta.date.clone(),
+                id: format!("{}{suffix}", d.id),
+            })
+            .collect();
+        versions.sort_by(|a, b| b.date.cmp(&a.date));
+        let explain = factors.map(|fx| {
+            let d = usize::try_from(c.best.docn).unwrap_or(usize::MAX);
+            let get = |v: &Vec<f32>| v.get(d).copied().unwrap_or(0.0);
+            Explain {
+                query: c.best.query,
+                prior: get(&fx.prior),
+                title: get(&fx.title),
+                place: get(&fx.place),
+                version: get(&fx.version),
+                document: c.best.evidence,
+                strict: c.best.strict,
+            }
+        });
+        Ok(Hit {
+            path: p.section_path(),
+            doc_title: library::doc_title(ix, &p.doc),
+            passage: p,
+            score: c.best.score,
+            snippet: s.html,
+            highlights: s.highlights,
+            versions,
+            explain,
         })
     }
 
@@ -402,364 +483,4 @@ fn filters(f: &Fields, req: &SearchRequest) -> Vec<Box<dyn Query>> {
         )));
     }
     out
-}
-
-/// The query, resolved against the index: how each word matches.
-struct QueryPlan {
-    /// (word, mode, required)
-    words: Vec<(String, Mode, bool)>,
-    phrases: Vec<String>,
-    excluded: Vec<(String, Mode)>,
-    runs: Vec<Vec<String>>,
-    compact: String,
-}
-
-impl QueryPlan {
-    fn new(pq: &ParsedQuery, searcher: &Searcher, ix: &OpenIndex) -> Result<Self> {
-        let f = ix.fields;
-        let mode_of = |w: &str| -> Result<Mode> {
-            // One character: every occurrence, not only where jieba left it alone.
-            if w.chars().count() == 1 {
-                return Ok(Mode::Substring);
-            }
-            let df = searcher.doc_freq(&Term::from_field_text(f.text, w))?
-                + searcher.doc_freq(&Term::from_field_text(f.parts, w))?
-                + searcher.doc_freq(&Term::from_field_text(f.titles, w))?;
-            Ok(if df > 0 {
-                Mode::Word
-            } else if !ix.segmenter.has_word(w) {
-                Mode::Substring
-            } else {
-                Mode::Nothing
-            })
-        };
-        let mut words = Vec::new();
-        for w in &pq.required {
-            words.push((w.text.clone(), mode_of(&w.text)?, true));
-        }
-        for w in &pq.optional {
-            words.push((w.text.clone(), mode_of(&w.text)?, false));
-        }
-        let mut excluded = Vec::new();
-        for e in &pq.excluded {
-            excluded.push((e.clone(), mode_of(e)?));
-        }
-        Ok(QueryPlan {
-            words,
-            phrases: pq.phrases.clone(),
-            excluded,
-            runs: pq.runs.clone(),
-            compact: pq.compact.clone(),
-        })
-    }
-
-    fn can_relax(&self) -> bool {
-        self.words.iter().filter(|w| w.2).count() > 1 || !self.phrases.is_empty()
-    }
-
-    /// The strings to mark in snippets: matched words (single characters only when typed
-    /// alone) and the words of phrases.
-    fn highlight_terms(&self) -> Vec<String> {
-        let single_ok = self.words.len() == 1;
-        let mut out: Vec<String> = self
-            .words
-            .iter()
-            .filter(|(w, m, _)| *m != Mode::Nothing && (single_ok || w.chars().count() > 1))
-            .map(|(w, _, _)| w.clone())
-            .collect();
-        for p in &self.phrases {
-            let compact: String = p
-                .chars()
-                .filter(|c| crate::analysis::is_word_char(*c))
-                .collect();
-            out.push(compact);
-            for w in p.split_whitespace() {
-                out.push(
-                    w.chars()
-                        .filter(|c| crate::analysis::is_word_char(*c))
-                        .collect(),
-                );
-            }
-        }
-        if self.compact.chars().count() > 1 {
-            out.push(self.compact.clone());
-        }
-        out.retain(|s| !s.is_empty());
-        out
-    }
-
-    fn word_query(f: &Fields, w: &str, mode: Mode) -> Box<dyn Query> {
-        match mode {
-            Mode::Word => Box::new(BooleanQuery::new(vec![
-                (
-                    Occur::Should,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.text, w),
-                        IndexRecordOption::WithFreqs,
-                    )) as Box<dyn Query>,
-                ),
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(f.parts, w),
-                            IndexRecordOption::WithFreqs,
-                        )),
-                        0.7,
-                    )),
-                ),
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(f.titles, w),
-                            IndexRecordOption::WithFreqs,
-                        )),
-                        0.4,
-                    )),
-                ),
-            ])),
-            Mode::Substring => Box::new(BooleanQuery::new(vec![
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(gram_phrase(f.grams, w), 0.6)) as Box<dyn Query>,
-                ),
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(gram_phrase(f.title_grams, w), 0.3)),
-                ),
-            ])),
-            Mode::Nothing => Box::new(EmptyQuery),
-        }
-    }
-
-    fn build(&self, f: &Fields, strict: bool, filters: &[Box<dyn Query>]) -> Box<dyn Query> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut matching: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (w, mode, required) in &self.words {
-            let q = Self::word_query(f, w, *mode);
-            if *required && strict {
-                matching.push((Occur::Must, q));
-            } else if *required {
-                matching.push((Occur::Should, q));
-            } else {
-                matching.push((Occur::Should, Box::new(BoostQuery::new(q, 0.3))));
-            }
-        }
-        for p in &self.phrases {
-            let occur = if strict { Occur::Must } else { Occur::Should };
-            matching.push((
-                occur,
-                Box::new(BoostQuery::new(gram_phrase(f.grams, p), 2.0)),
-            ));
-        }
-        if !strict {
-            // Partial: at least one thing must match.
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(matching))));
-        } else {
-            clauses.extend(matching);
-        }
-        // Boosts.
-        if self.compact.chars().count() >= 3 && self.words.len() > 1 {
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(gram_phrase(f.grams, &self.compact), 1.5)),
-            ));
-            // The whole query is a heading's title: the heading's opening passage first.
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.entry_exact, &self.compact),
-                        IndexRecordOption::Basic,
-                    )),
-                    30.0,
-                )),
-            ));
-            // The whole query inside a heading: the heading's opening passage.
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    gram_phrase(f.entry_grams, &self.compact),
-                    2.5,
-                )),
-            ));
-        }
-        for run in &self.runs {
-            if run.len() >= 2 {
-                let terms: Vec<(usize, Term)> = run
-                    .iter()
-                    .enumerate()
-                    .map(|(i, w)| (i, Term::from_field_text(f.text, w)))
-                    .collect();
-                let slop = (2 * run.len()) as u32;
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop)),
-                        1.0,
-                    )),
-                ));
-            }
-        }
-        for (w, mode, required) in &self.words {
-            if *mode == Mode::Nothing {
-                continue;
-            }
-            let weight = if *required { 1.0 } else { 0.3 };
-            for (field, boost) in [(f.lead, 1.6), (f.entry, 2.0), (f.chapter_title, 0.2)] {
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(field, w),
-                            IndexRecordOption::WithFreqs,
-                        )),
-                        boost * weight,
-                    )),
-                ));
-            }
-        }
-        for (w, mode) in &self.excluded {
-            let m = if *mode == Mode::Nothing {
-                Mode::Substring
-            } else {
-                *mode
-            };
-            clauses.push((Occur::MustNot, Self::word_query(f, w, m)));
-        }
-        for flt in filters {
-            clauses.push((Occur::Must, flt.box_clone()));
-        }
-        Box::new(BooleanQuery::new(clauses))
-    }
-}
-
-/// A substring query on a gram field: the phrase of the text's characters (one
-/// character: its term).
-fn gram_phrase(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
-    let g = grams(text);
-    match g.as_slice() {
-        [] => Box::new(EmptyQuery),
-        [one] => Box::new(TermQuery::new(
-            Term::from_field_text(field, one),
-            IndexRecordOption::WithFreqs,
-        )),
-        _ => Box::new(PhraseQuery::new(
-            g.iter().map(|s| Term::from_field_text(field, s)).collect(),
-        )),
-    }
-}
-
-/// The sum of the segments' counts.
-fn merge_counts<K: Ord>(fruits: Vec<BTreeMap<K, usize>>) -> BTreeMap<K, usize> {
-    let mut out = BTreeMap::new();
-    for f in fruits {
-        for (k, v) in f {
-            *out.entry(k).or_insert(0) += v;
-        }
-    }
-    out
-}
-
-/// Counts matching passages per document (`docn`) and place among versions (`fold`;
-/// 0 for a document without versions, whose passages are counted under one entry).
-pub(crate) struct DocFoldCounts;
-
-pub(crate) struct DocFoldSegmentCounts {
-    docn: tantivy::columnar::Column<u64>,
-    fold: tantivy::columnar::Column<u64>,
-    counts: BTreeMap<(u64, u64), usize>,
-}
-
-impl Collector for DocFoldCounts {
-    type Fruit = BTreeMap<(u64, u64), usize>;
-    type Child = DocFoldSegmentCounts;
-
-    fn for_segment(
-        &self,
-        _segment_local_id: u32,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<DocFoldSegmentCounts> {
-        Ok(DocFoldSegmentCounts {
-            docn: segment.fast_fields().u64("docn")?,
-            fold: segment.fast_fields().u64("fold")?,
-            counts: BTreeMap::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(
-        &self,
-        fruits: Vec<BTreeMap<(u64, u64), usize>>,
-    ) -> tantivy::Result<BTreeMap<(u64, u64), usize>> {
-        Ok(merge_counts(fruits))
-    }
-}
-
-impl SegmentCollector for DocFoldSegmentCounts {
-    type Fruit = BTreeMap<(u64, u64), usize>;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(d) = self.docn.first(doc) {
-            let f = self.fold.first(doc).unwrap_or(0);
-            *self.counts.entry((d, f)).or_insert(0) += 1;
-        }
-    }
-
-    fn harvest(self) -> BTreeMap<(u64, u64), usize> {
-        self.counts
-    }
-}
-
-/// Counts matching passages per value of a u64 fast field (`chapter`, `docn`).
-pub(crate) struct FieldCounts(pub(crate) &'static str);
-
-pub(crate) struct FieldSegmentCounts {
-    column: tantivy::columnar::Column<u64>,
-    counts: BTreeMap<u64, usize>,
-}
-
-impl Collector for FieldCounts {
-    type Fruit = BTreeMap<u64, usize>;
-    type Child = FieldSegmentCounts;
-
-    fn for_segment(
-        &self,
-        _segment_local_id: u32,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<FieldSegmentCounts> {
-        Ok(FieldSegmentCounts {
-            column: segment.fast_fields().u64(self.0)?,
-            counts: BTreeMap::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(
-        &self,
-        fruits: Vec<BTreeMap<u64, usize>>,
-    ) -> tantivy::Result<BTreeMap<u64, usize>> {
-        Ok(merge_counts(fruits))
-    }
-}
-
-impl SegmentCollector for FieldSegmentCounts {
-    type Fruit = BTreeMap<u64, usize>;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(v) = self.column.first(doc) {
-            *self.counts.entry(v).or_insert(0) += 1;
-        }
-    }
-
-    fn harvest(self) -> BTreeMap<u64, usize> {
-        self.counts
-    }
 }

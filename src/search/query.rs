@@ -28,7 +28,9 @@ pub const MAX_OPERATORS: usize = 16;
 /// input is refused as not being a query).
 pub const MAX_NESTING: usize = 32;
 
-/// Words that make a question and are never required.
+/// Words that make a question (`有哪些`, `怎么办`, `可以吗`): dropped from the words searched.
+/// Matched on the query's words after folding, never as raw substrings (`吗啡` keeps its
+/// `吗`).
 const QUESTION_WORDS: &[&str] = &[
     "有哪些",
     "哪些",
@@ -37,12 +39,15 @@ const QUESTION_WORDS: &[&str] = &[
     "怎样",
     "怎么",
     "怎么样",
+    "怎么办",
+    "怎么处理",
     "为什么",
     "为何",
     "是否",
     "吗",
     "呢",
     "吧",
+    "么",
     "多少",
     "哪里",
     "哪儿",
@@ -52,25 +57,47 @@ const QUESTION_WORDS: &[&str] = &[
     "是什么",
     "是不是",
     "能否",
-    "可以",
-    "应该",
-    "应当",
-    "需要",
-    "要求",
+    "能不能",
+    "可不可以",
+    "会不会",
+    "要不要",
+    "该不该",
     "有何",
+    "何时",
+    "什么样",
+    "啥",
+    "咋",
+    "咋办",
+    "怎办",
+    "可以吗",
+    "行吗",
+    "对吗",
+    "好吗",
+];
+
+/// General fillers of everyday questions (pronouns, particles, modal verbs): never
+/// required, still part of exact phrases. A general list, in the manner of common Chinese
+/// stop-word lists; over a library, words that occur in most passages are demoted too (by
+/// document frequency, see the query plan).
+const FILLER_WORDS: &[&str] = &[
+    "我", "我们", "你", "你们", "您", "他", "她", "它", "他们", "她们", "自己", "本人", "人家",
+    "这", "那", "这个", "那个", "这些", "那些", "这样", "那样", "这种", "那种", "一个", "一下",
+    "一些", "有些", "啊", "呀", "哦", "嘛", "哈", "啦", "了", "着", "过", "得", "地", "很", "非常",
+    "就", "还", "又", "才", "再", "已经", "现在", "想", "请", "帮", "帮忙", "一般", "可以", "应该",
+    "应当", "需要", "要求", "能", "会", "要", "该", "有", "没", "没有", "怎", "时", "时候",
 ];
 
 /// Words that name the kind of answer in a question; optional there.
 const ANSWER_KIND_WORDS: &[&str] = &[
     "措施", "政策", "举措", "内容", "任务", "办法", "方面", "情况", "重点", "方式", "途径", "目标",
-    "支持", "规定", "主要", "具体", "相关", "包括", "哪", "有",
+    "支持", "规定", "主要", "具体", "相关", "包括", "哪", "有", "问题", "处理", "法律",
 ];
 
 /// Function words: never required, still part of exact phrases.
 const FUNCTION_WORDS: &[&str] = &[
-    "的", "了", "和", "与", "及", "以及", "或", "等", "之", "在", "对", "把", "被", "是", "为",
-    "于", "中", "将", "并", "也", "都", "而", "到", "从", "向", "由", "a", "an", "the", "of",
-    "and", "or", "not",
+    "的", "了", "和", "与", "及", "以及", "或", "或者", "等", "之", "在", "对", "把", "被", "是",
+    "为", "于", "中", "将", "并", "也", "都", "而", "到", "从", "向", "由", "给", "跟", "让", "a",
+    "an", "the", "of", "and", "or", "not",
 ];
 
 /// How one query word must occur.
@@ -149,26 +176,116 @@ pub fn parse(q: &str, seg: &Segmenter) -> Result<ParsedQuery> {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
+    let (unquoted, phrases) = split_phrases(&cleaned);
     let mut pq = ParsedQuery {
         raw: q.to_string(),
+        phrases,
+        question: cleaned.trim_end().ends_with(['?', '？']),
         ..Default::default()
     };
-    // Split out quoted phrases; an unbalanced quote is dropped.
-    let quote_count = cleaned
+    let mut dropped: Vec<QueryWord> = Vec::new();
+    for chunk in unquoted.split(|c: char| c.is_whitespace()) {
+        if chunk.is_empty() {
+            continue;
+        }
+        if let Some(rest) = chunk.strip_prefix(['-', '－'])
+            && rest.chars().any(is_word_char)
+        {
+            pq.excluded.push(fold(rest));
+            continue;
+        }
+        let tokens: Vec<String> = seg.words(chunk).into_iter().map(|w| w.text).collect();
+        let (kept, questions) = drop_question_words(tokens);
+        pq.question |= !questions.is_empty();
+        let words = merge_single_chars(kept);
+        let standalone = words.len() == 1;
+        for w in questions {
+            push_unique(
+                &mut dropped,
+                QueryWord {
+                    text: w,
+                    standalone,
+                },
+            );
+        }
+        if !words.is_empty() {
+            pq.runs.push(words.clone());
+        }
+        for w in words {
+            let qw = QueryWord {
+                text: w,
+                standalone,
+            };
+            let t = qw.text.as_str();
+            let optional = FUNCTION_WORDS.contains(&t)
+                || FILLER_WORDS.contains(&t)
+                || (pq.question && ANSWER_KIND_WORDS.contains(&t));
+            if optional {
+                push_unique(&mut pq.optional, qw);
+            } else {
+                push_unique(&mut pq.required, qw);
+            }
+        }
+    }
+    // A query made only of optional words: they are what was asked for; a query made only
+    // of question words searches them.
+    if pq.required.is_empty() && pq.phrases.is_empty() {
+        pq.required = std::mem::take(&mut pq.optional);
+        if pq.required.is_empty() {
+            pq.required = dropped;
+        }
+    }
+    check_counts(&pq)?;
+    pq.compact = fold(&unquoted)
         .chars()
-        .filter(|c| matches!(c, '"' | '“' | '”' | '＂'))
-        .count();
+        .filter(|c| is_word_char(*c))
+        .collect();
+    if pq.is_empty() {
+        return Err(Error::Query(
+            "the query has no searchable words (only punctuation, symbols or exclusions)".into(),
+        ));
+    }
+    Ok(pq)
+}
+
+fn push_unique(list: &mut Vec<QueryWord>, w: QueryWord) {
+    if !list.iter().any(|x| x.text == w.text) {
+        list.push(w);
+    }
+}
+
+fn check_counts(pq: &ParsedQuery) -> Result<()> {
+    let terms = pq.required.len() + pq.optional.len();
+    if terms > MAX_TERMS {
+        return Err(Error::Query(format!(
+            "the query has {terms} words; the limit is {MAX_TERMS}"
+        )));
+    }
+    if pq.phrases.len() + pq.excluded.len() > MAX_OPERATORS {
+        return Err(Error::Query(format!(
+            "the query has more than {MAX_OPERATORS} phrases and exclusions"
+        )));
+    }
+    Ok(())
+}
+
+/// Splits out quoted phrases (folded); an unbalanced quote is dropped. Returns the text
+/// outside quotes (a space where each phrase was) and the phrases.
+fn split_phrases(cleaned: &str) -> (String, Vec<String>) {
+    let is_quote = |c: char| matches!(c, '"' | '“' | '”' | '＂');
+    let quote_count = cleaned.chars().filter(|c| is_quote(*c)).count();
     let mut unquoted = String::new();
     let mut phrase = String::new();
+    let mut phrases = Vec::new();
     let mut in_quote = false;
     let mut quotes_seen = 0;
     for c in cleaned.chars() {
-        if matches!(c, '"' | '“' | '”' | '＂') {
+        if is_quote(c) {
             quotes_seen += 1;
             if in_quote {
                 in_quote = false;
                 if phrase.chars().any(is_word_char) {
-                    pq.phrases.push(fold(phrase.trim()));
+                    phrases.push(fold(phrase.trim()));
                 }
                 phrase.clear();
                 unquoted.push(' ');
@@ -183,75 +300,41 @@ pub fn parse(q: &str, seg: &Segmenter) -> Result<ParsedQuery> {
             unquoted.push(c);
         }
     }
-    let lowered: String = pq.raw.to_lowercase();
-    pq.question = QUESTION_WORDS.iter().any(|w| lowered.contains(w))
-        || lowered.trim_end().ends_with(['?', '？']);
+    (unquoted, phrases)
+}
 
-    // Question words are dropped from the text before segmentation (the compiled
-    // dictionary may not know them, so they could not be recognised as words later).
-    let mut stripped = unquoted.clone();
-    let mut qwords: Vec<&str> = QUESTION_WORDS.to_vec();
-    qwords.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
-    for w in qwords {
-        stripped = stripped.replace(w, " ");
-    }
-    for chunk in stripped.split(|c: char| c.is_whitespace()) {
-        if chunk.is_empty() {
+/// Removes question words from a chunk's words (folded): a question word is one word or a
+/// run of words whose concatenation is one (`怎么`+`办`), longest first. A single-character
+/// question word next to another single character that is not one stays (`吗`+`啡`: the
+/// user typed the word `吗啡`, unknown to the dictionary). Returns the words kept and the
+/// question words dropped.
+fn drop_question_words(tokens: Vec<String>) -> (Vec<String>, Vec<String>) {
+    let single = |w: &str| w.chars().count() == 1;
+    let is_q = |w: &str| QUESTION_WORDS.contains(&w);
+    let mut kept = Vec::with_capacity(tokens.len());
+    let mut dropped = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let longest = (2..=4.min(tokens.len() - i))
+            .rev()
+            .find(|&n| is_q(&tokens[i..i + n].concat()));
+        if let Some(n) = longest {
+            dropped.push(tokens[i..i + n].concat());
+            i += n;
             continue;
         }
-        if let Some(rest) = chunk.strip_prefix(['-', '－'])
-            && rest.chars().any(is_word_char)
-        {
-            pq.excluded.push(fold(rest));
-            continue;
+        let t = &tokens[i];
+        let glued = |j: Option<&String>| j.is_some_and(|w| single(w) && !is_q(w));
+        let next = tokens.get(i + 1);
+        let prev = i.checked_sub(1).and_then(|p| tokens.get(p));
+        if is_q(t) && !(single(t) && (glued(next) || glued(prev))) {
+            dropped.push(t.clone());
+        } else {
+            kept.push(t.clone());
         }
-        let words = merge_single_chars(seg.words(chunk).into_iter().map(|w| w.text).collect());
-        let standalone = words.len() == 1;
-        let mut run = Vec::new();
-        for w in words {
-            run.push(w.clone());
-            let qw = QueryWord {
-                text: w.clone(),
-                standalone,
-            };
-            let w = w.as_str();
-            if FUNCTION_WORDS.contains(&w) || (pq.question && ANSWER_KIND_WORDS.contains(&w)) {
-                if !pq.optional.contains(&qw) {
-                    pq.optional.push(qw);
-                }
-            } else if !pq.required.iter().any(|r| r.text == qw.text) {
-                pq.required.push(qw);
-            }
-        }
-        if !run.is_empty() {
-            pq.runs.push(run);
-        }
+        i += 1;
     }
-    // A query made only of optional words: they are what was asked for.
-    if pq.required.is_empty() && pq.phrases.is_empty() {
-        pq.required = std::mem::take(&mut pq.optional);
-    }
-    let terms = pq.required.len() + pq.optional.len();
-    if terms > MAX_TERMS {
-        return Err(Error::Query(format!(
-            "the query has {terms} words; the limit is {MAX_TERMS}"
-        )));
-    }
-    if pq.phrases.len() + pq.excluded.len() > MAX_OPERATORS {
-        return Err(Error::Query(format!(
-            "the query has more than {MAX_OPERATORS} phrases and exclusions"
-        )));
-    }
-    pq.compact = fold(&unquoted)
-        .chars()
-        .filter(|c| is_word_char(*c))
-        .collect();
-    if pq.is_empty() {
-        return Err(Error::Query(
-            "the query has no searchable words (only punctuation, symbols or exclusions)".into(),
-        ));
-    }
-    Ok(pq)
+    (kept, dropped)
 }
 
 /// Joins runs of single ideographs that segmentation could not group (`代赈` → `代`, `赈`
@@ -345,6 +428,35 @@ mod tests {
             ]),
             vec!["以工".to_string(), "和".to_string(), "代赈".to_string()]
         );
+    }
+
+    #[test]
+    fn question_words_are_matched_on_words_after_folding() {
+        // Traditional 怎樣 folds to 怎样, a question word.
+        let pq = parse("以工代赈怎樣", &SEG).expect("parse");
+        assert_eq!(req(&pq), vec!["以工代赈"]);
+        assert!(pq.question);
+        // 吗 inside 吗啡 is not a question word.
+        let pq = parse("吗啡", &SEG).expect("parse");
+        assert_eq!(req(&pq), vec!["吗啡"]);
+        assert!(!pq.question);
+    }
+
+    #[test]
+    fn a_query_of_common_words_searches_them() {
+        for q in ["要求", "需要", "怎么办", "可以吗"] {
+            let pq = parse(q, &SEG).expect(q);
+            assert!(!pq.required.is_empty(), "{q}");
+        }
+        assert_eq!(req(&parse("需要", &SEG).expect("parse")), vec!["需要"]);
+    }
+
+    #[test]
+    fn fillers_are_optional() {
+        let pq = parse("我 以工代赈 可以吗", &SEG).expect("parse");
+        assert_eq!(req(&pq), vec!["以工代赈"]);
+        assert!(pq.optional.iter().any(|w| w.text == "我"));
+        assert!(pq.question);
     }
 
     #[test]
