@@ -99,15 +99,17 @@ proptest! {
             }
         }
         prop_assert!(!open, "unclosed mark: {}", s.html);
-        // The visible text is a piece of the original text (plus ellipses).
+        // The visible text is pieces of the original text (one or a few fragments) joined
+        // and framed by ellipses, and at most SNIPPET_CHARS of it plus the ellipses.
         let visible = zhengce::response::unescape_html(&bare);
-        let core = visible.strip_prefix('…').unwrap_or(&visible);
-        let core = if core.len() < visible.len() || !text.ends_with('…') {
-            core.strip_suffix('…').unwrap_or(core)
-        } else {
-            core
-        };
-        prop_assert!(text.contains(core), "{core:?} not in {text:?}");
+        for piece in visible.split('…') {
+            prop_assert!(text.contains(piece), "{piece:?} not in {text:?}");
+        }
+        prop_assert!(
+            visible.chars().count() <= n.min(snippet::SNIPPET_CHARS) + 4,
+            "{} characters: {visible:?}",
+            visible.chars().count()
+        );
         // Highlights: character offsets inside the text, sorted, non-empty, disjoint.
         for h in &s.highlights {
             prop_assert!(h[0] < h[1] && h[1] <= n, "{:?} of {}", h, n);

@@ -15,6 +15,8 @@
 //! | `GET /api/openapi.json` | the OpenAPI 3.1 document, generated from this module |
 //! | `GET /` | the search page |
 //! | `GET /p/{id}` | a passage in its section (an outline node id redirects to its first passage) |
+//! | `GET /d/{id}?q=` | the reader view: a whole document, `?q=` marking a search's words |
+//! | `GET /api/docs` | [`DocsResponse`] (every document's id, title, date, type) |
 //!
 //! Every error is a 4xx or 5xx with `{"error": {"code", "message"}}` ([`ErrorBody`]).
 
@@ -22,7 +24,7 @@ mod error;
 mod pages;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
-pub use pages::escape;
+pub use pages::{DocEntry, DocsResponse, escape};
 
 use crate::corpus::PassageKind;
 use crate::response::check_query;
@@ -95,6 +97,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/", get(index_page))
         .route("/p/{id}", get(passage_page))
+        .route("/d/{id}", get(pages::document))
+        .route("/api/docs", get(pages::docs))
         .route("/static/app.js", get(app_js))
         .route("/static/app.css", get(app_css))
         .fallback(unknown_route)
@@ -149,6 +153,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         openapi_json,
         index_page,
         passage_page,
+        pages::document,
+        pages::docs,
         app_js,
         app_css
     ),

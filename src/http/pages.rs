@@ -1,12 +1,21 @@
-//! Server-rendered HTML: the passage page, and the embedded search page and its assets.
+//! Server-rendered HTML: the passage page, the reader view ([`reader`]), the list of
+//! documents the search page's picker filters, and the embedded search page and its
+//! assets.
 //!
 //! Every corpus string is escaped with [`escape`]; snippets come escaped from the engine.
 
+pub mod reader;
+
 use crate::Engine;
 use crate::corpus::Passage;
+use axum::Json;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
 use std::fmt::Write;
+use utoipa::{IntoParams, ToSchema};
 
 /// The search page.
 pub const INDEX_HTML: &str = include_str!("../../static/index.html");
@@ -43,14 +52,14 @@ pub fn passage_page(engine: &Engine, id: &str) -> Response {
         },
         Err(crate::Error::NotFound(_)) => match first_passage_of_node(engine, id) {
             Some(pid) => Redirect::to(&format!("/p/{}", url_segment(&pid))).into_response(),
-            None => not_found_page(id),
+            None => not_found_page(id, "段落"),
         },
         Err(e) => super::ApiError::from(e).into_response(),
     }
 }
 
 /// Percent-encodes what is not safe in a path segment.
-fn url_segment(s: &str) -> String {
+pub(crate) fn url_segment(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
@@ -80,13 +89,14 @@ fn first_passage_of_node(engine: &Engine, node: &str) -> Option<String> {
     candidates.into_iter().find(|c| engine.passage(c).is_ok())
 }
 
-fn not_found_page(id: &str) -> Response {
+/// A 404 page: no `what` (段落, 文件) has this id.
+fn not_found_page(id: &str, what: &str) -> Response {
     let body = format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>未找到 · 政策检索</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head>\
          <body><header class=\"top\"><h1><a href=\"/\">政策检索</a></h1></header>\
-         <main class=\"page\"><p>没有编号为 <code>{}</code> 的段落。<a href=\"/\">返回搜索</a></p></main>\
+         <main class=\"page\"><p>没有编号为 <code>{}</code> 的{what}。<a href=\"/\">返回搜索</a></p></main>\
          </body></html>",
         escape(id)
     );
@@ -170,10 +180,13 @@ fn render(engine: &Engine, p: &Passage) -> crate::Result<String> {
          <title>{cite} · 政策检索</title><link rel=\"stylesheet\" href=\"/static/app.css\">\
          </head>\n<body data-page=\"passage\">\n<header class=\"top\"><h1><a href=\"/\">政策检索</a></h1>\
          <a class=\"back\" href=\"/\">← 返回搜索</a></header>\n<main class=\"page\">\
-         <p class=\"doc-title\">《{title}》</p>\n<nav class=\"crumbs\" aria-label=\"位置\">{path}</nav>\n",
+         <p class=\"doc-title\"><a href=\"/d/{doc}#{id}\">《{title}》全文</a></p>\n\
+         <nav class=\"crumbs\" aria-label=\"位置\">{path}</nav>\n",
         cite = escape(&p.citation),
         title = escape(&title),
         path = escape(&path),
+        doc = escape(&url_segment(&p.doc)),
+        id = escape(&p.id),
     );
     if from > 0 {
         let _ = writeln!(h, "<p class=\"more\">（本节前文 {from} 段略）</p>");
@@ -230,6 +243,106 @@ fn render(engine: &Engine, p: &Passage) -> crate::Result<String> {
     }
     h.push_str("</nav>\n</main>\n<script src=\"/static/app.js\"></script>\n</body></html>\n");
     Ok(h)
+}
+
+/// The parameters of `/d/{id}`.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReaderParams {
+    /// A search whose words are marked in the passages of the document that match it.
+    pub q: Option<String>,
+}
+
+/// The reader view: a whole document with its outline, every heading and passage
+/// anchored by its id (`/d/{doc}#{passage}`), printed pages in the margin, copy with
+/// citation, links to the other dated versions; `?q=` marks the query's words. A passage
+/// id shows its document, scrolled to that passage.
+#[utoipa::path(
+    get,
+    path = "/d/{id}",
+    tag = "pages",
+    params(
+        ("id" = String, Path, description = "Document id (tese2021), or a passage id (tese2021-2.2.1) to show its document at that passage"),
+        ReaderParams
+    ),
+    responses(
+        (status = 200, description = "The page", body = String, content_type = "text/html"),
+        (status = 404, description = "No document or passage has this id", body = String, content_type = "text/html")
+    )
+)]
+pub async fn document(
+    State(st): State<super::AppState>,
+    id: Result<Path<String>, PathRejection>,
+    super::ApiQuery(params): super::ApiQuery<ReaderParams>,
+) -> Response {
+    let id = match super::path_id(id) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
+    let q = params
+        .q
+        .filter(|q| q.chars().count() <= crate::search::MAX_QUERY_CHARS);
+    let engine = st.engine().clone();
+    match tokio::task::spawn_blocking(move || reader::document_page(&engine, &id, q.as_deref()))
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => super::ApiError::internal(&e).into_response(),
+    }
+}
+
+/// The documents of the library, without their outlines (`/api/toc` has those).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DocsResponse {
+    /// One entry per document, in index order.
+    pub documents: Vec<DocEntry>,
+}
+
+/// A document as the search page's picker lists it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DocEntry {
+    /// Document id: the `doc` filter of `/api/search`, and `/d/{id}`.
+    pub id: String,
+    /// Title as printed.
+    pub title: String,
+    /// Subtitle (one book of the 民法典), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    /// Date of this version, ISO, when known.
+    pub date: Option<String>,
+    /// The kind of document (法律, 行政法规, 地方性法规, 规划, …).
+    #[serde(rename = "type")]
+    pub doc_type: Option<String>,
+    /// Number of passages.
+    pub passages: usize,
+}
+
+/// Every document's id, title, date, type and size: what the search page needs to
+/// suggest documents by title words and show each hit's date and type.
+#[utoipa::path(
+    get,
+    path = "/api/docs",
+    tag = "api",
+    responses(
+        (status = 200, description = "The documents", body = DocsResponse),
+        (status = 405, description = "A method other than GET or HEAD", body = super::ErrorBody)
+    )
+)]
+pub async fn docs(State(st): State<super::AppState>) -> Json<DocsResponse> {
+    let docs = st.engine().documents();
+    Json(DocsResponse {
+        documents: docs
+            .iter()
+            .map(|d| DocEntry {
+                id: d.id.clone(),
+                title: d.title.clone(),
+                subtitle: d.meta.subtitle.clone(),
+                date: d.meta.date.clone(),
+                doc_type: d.meta.doc_type.clone(),
+                passages: d.passages,
+            })
+            .collect(),
+    })
 }
 
 #[cfg(test)]

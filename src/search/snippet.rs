@@ -1,9 +1,11 @@
-//! Snippets: sentence-aligned, about 80–120 characters, HTML-escaped, with adjacent
-//! marks merged, and highlight ranges as character offsets.
+//! Snippets, shared by the CLI, the HTTP API and the MCP server: at least about 80
+//! characters of context where the passage has them, sentence-aligned and grown into the
+//! neighbouring sentences, several far-apart matched places joined with `…`; HTML-escaped
+//! before `<mark>` is added, adjacent marks merged; highlight ranges as character offsets.
 
 use crate::analysis::fold;
 
-/// Target snippet length in characters.
+/// Most characters of text a snippet shows (its fragments together, without the `…`).
 pub const SNIPPET_CHARS: usize = 120;
 
 /// A snippet and the highlights of the whole text.
@@ -68,107 +70,220 @@ pub fn merge(mut ranges: Vec<[usize; 2]>) -> Vec<[usize; 2]> {
 }
 
 /// Builds the snippet of `text` for the highlight `terms`.
+///
+/// The snippet is one or more fragments of the text, in text order, joined with `…`
+/// (and led or closed by `…` where the text goes on). Each fragment is aligned on
+/// sentences and grown into the neighbouring sentences until it has at least
+/// [`MIN_CONTEXT_CHARS`] characters where the text has them; a second or third
+/// fragment shows a far-away place that matches words the first one lacks. The
+/// fragments together hold at most [`SNIPPET_CHARS`] characters.
 pub fn make(text: &str, terms: &[String]) -> Snippet {
     let highlights = highlight_ranges(text, terms);
     let chars: Vec<char> = text.chars().collect();
-    let (start, end) = window(&chars, &highlights, SNIPPET_CHARS);
+    let frags = fragments(&chars, &highlights, terms, SNIPPET_CHARS);
     let mut html = String::new();
-    if start > 0 {
-        html.push('…');
-    }
-    let mut pos = start;
-    for h in &highlights {
-        let (a, b) = (h[0].max(start), h[1].min(end));
-        if a >= b {
-            continue;
+    let mut last_end = 0;
+    for &(start, end) in &frags {
+        if start > last_end {
+            html.push('…');
         }
-        html.push_str(&escape_html(&chars[pos..a].iter().collect::<String>()));
-        html.push_str("<mark>");
-        html.push_str(&escape_html(&chars[a..b].iter().collect::<String>()));
-        html.push_str("</mark>");
-        pos = b;
+        html.push_str(&mark_range(&chars, &highlights, start, end));
+        last_end = end;
     }
-    html.push_str(&escape_html(&chars[pos..end].iter().collect::<String>()));
-    if end < chars.len() {
+    if last_end < chars.len() {
         html.push('…');
     }
     Snippet { html, highlights }
 }
 
+/// The whole of `text`, escaped, with `<mark>` around `highlights` (character ranges,
+/// sorted and disjoint, as [`highlight_ranges`] gives them).
+pub fn mark_html(text: &str, highlights: &[[usize; 2]]) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    mark_range(&chars, highlights, 0, chars.len())
+}
+
+/// `chars[start..end]`, escaped, with the parts of `highlights` inside it marked.
+fn mark_range(chars: &[char], highlights: &[[usize; 2]], start: usize, end: usize) -> String {
+    let piece = |a: usize, b: usize| escape_html(&chars[a..b].iter().collect::<String>());
+    let mut html = String::new();
+    let mut pos = start;
+    for h in highlights {
+        let (a, b) = (h[0].max(pos), h[1].min(end));
+        if a >= b {
+            continue;
+        }
+        html.push_str(&piece(pos, a));
+        html.push_str("<mark>");
+        html.push_str(&piece(a, b));
+        html.push_str("</mark>");
+        pos = b;
+    }
+    html.push_str(&piece(pos, end.max(pos)));
+    html
+}
+
+/// Context a snippet fragment is grown to, in characters, where the text has it.
+pub const MIN_CONTEXT_CHARS: usize = 80;
+
+/// Most fragments in one snippet.
+const MAX_FRAGMENTS: usize = 3;
+
 fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';')
 }
 
-/// The `[start, end)` character window of the snippet: whole sentences around the
-/// best-matching sentence, up to `max` characters; inside one long sentence, a window
-/// cut at clause marks around the first match.
-fn window(chars: &[char], highlights: &[[usize; 2]], max: usize) -> (usize, usize) {
-    if chars.len() <= max {
-        return (0, chars.len());
-    }
-    // Sentences.
+fn is_clause_mark(c: char) -> bool {
+    matches!(c, '，' | '、' | '：' | ',' | ':')
+}
+
+/// The `[start, end)` sentences of the text (a closing quote or bracket stays with the
+/// sentence it closes).
+fn sentences(chars: &[char]) -> Vec<(usize, usize)> {
     let mut sents = Vec::new();
     let mut s = 0;
-    for (i, &c) in chars.iter().enumerate() {
-        if is_sentence_end(c) {
+    let mut i = 0;
+    while i < chars.len() {
+        if is_sentence_end(chars[i]) {
             let mut e = i + 1;
-            while e < chars.len() && matches!(chars[e], '”' | '’' | '）' | '」') {
+            while e < chars.len() && matches!(chars[e], '”' | '’' | '）' | '」' | '』') {
                 e += 1;
             }
-            if e > s {
-                sents.push((s, e));
-            }
+            sents.push((s, e));
             s = e;
+            i = e;
+        } else {
+            i += 1;
         }
     }
     if s < chars.len() {
         sents.push((s, chars.len()));
     }
-    let covered = |a: usize, b: usize| -> usize {
+    sents
+}
+
+/// The fragments of a snippet of at most `max` characters in all: `[start, end)` ranges,
+/// sorted, disjoint and not touching.
+fn fragments(
+    chars: &[char],
+    highlights: &[[usize; 2]],
+    terms: &[String],
+    max: usize,
+) -> Vec<(usize, usize)> {
+    if chars.len() <= max {
+        return vec![(0, chars.len())];
+    }
+    let sents = sentences(chars);
+    let anchors = anchors(chars, &sents, highlights, terms);
+    let budget = max / anchors.len().max(1);
+    let mut frags: Vec<(usize, usize)> = Vec::new();
+    for &k in &anchors {
+        let (a, b) = sents[k];
+        let first = highlights
+            .iter()
+            .find(|h| h[0] >= a && h[0] < b)
+            .map_or(a, |h| h[0]);
+        frags.push(grow(chars, &sents, k, first, budget));
+    }
+    if frags.is_empty() {
+        frags.push(grow(chars, &sents, 0, 0, max));
+    }
+    frags.sort_unstable();
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for f in frags {
+        match out.last_mut() {
+            Some(last) if f.0 <= last.1 => last.1 = last.1.max(f.1),
+            _ => out.push(f),
+        }
+    }
+    out
+}
+
+/// The sentences a snippet shows, by position in `sents`: the best-matching one (most
+/// distinct marked words, then most marked characters, then the earliest), then, while
+/// words are still unshown, the sentence that shows most of them.
+fn anchors(
+    chars: &[char],
+    sents: &[(usize, usize)],
+    highlights: &[[usize; 2]],
+    terms: &[String],
+) -> Vec<usize> {
+    // The query words a sentence shows (folded, as the highlights were found; merged
+    // highlights of one word repeated are still one word).
+    let words_in = |i: usize| -> Vec<&String> {
+        let (a, b) = sents[i];
+        if !highlights.iter().any(|h| h[0] < b && h[1] > a) {
+            return Vec::new();
+        }
+        let folded = fold(&chars[a..b].iter().collect::<String>());
+        let mut w: Vec<&String> = terms
+            .iter()
+            .filter(|t| !t.is_empty() && folded.contains(t.as_str()))
+            .collect();
+        w.sort();
+        w.dedup();
+        w
+    };
+    let covered = |i: usize| -> usize {
+        let (a, b) = sents[i];
         highlights
             .iter()
             .map(|h| h[1].min(b).saturating_sub(h[0].max(a)))
             .sum()
     };
-    let distinct = |a: usize, b: usize| -> usize {
-        highlights.iter().filter(|h| h[0] < b && h[1] > a).count()
-    };
-    let best = (0..sents.len())
-        .max_by_key(|&i| {
-            let (a, b) = sents[i];
-            (distinct(a, b).min(4), covered(a, b), usize::MAX - i)
-        })
-        .unwrap_or(0);
-    let (mut a, mut b) = sents[best];
-    if b - a > max {
-        // One long sentence: a window around the first match in it.
-        let first = highlights
-            .iter()
-            .find(|h| h[0] >= a && h[0] < b)
-            .map_or(a, |h| h[0]);
-        let mut from = first.saturating_sub(max / 3).max(a);
-        // Start after a clause mark if one is near.
-        if from > a
-            && let Some(k) = (from.saturating_sub(20)..first)
-                .rev()
-                .find(|&k| k > a && matches!(chars[k - 1], '，' | '、' | '：' | ','))
-        {
-            from = k;
+    let mut shown: Vec<&String> = Vec::new();
+    let mut out: Vec<usize> = Vec::new();
+    while out.len() < MAX_FRAGMENTS {
+        let best = (0..sents.len())
+            .filter(|i| !out.contains(i))
+            .map(|i| {
+                let new = words_in(i)
+                    .into_iter()
+                    .filter(|w| !shown.contains(w))
+                    .count();
+                (i, new)
+            })
+            .filter(|&(_, new)| new > 0)
+            .max_by_key(|&(i, new)| (new, covered(i), usize::MAX - i));
+        match best {
+            Some((i, _)) => {
+                shown.extend(words_in(i));
+                out.push(i);
+            }
+            None => break,
         }
-        let to = (from + max).min(b);
-        return (from, to);
     }
-    // Grow by whole sentences: the next, then the previous, while it fits.
-    let mut lo = best;
-    let mut hi = best;
+    out
+}
+
+/// A fragment of at most `budget` characters around sentence `k`: the sentence (or,
+/// when it is longer than the budget, a window in it around `first`, cut at a clause
+/// mark), grown by whole neighbouring sentences, the next one first, and while it is
+/// shorter than [`MIN_CONTEXT_CHARS`], by the near part of a neighbour too long to fit.
+fn grow(
+    chars: &[char],
+    sents: &[(usize, usize)],
+    k: usize,
+    first: usize,
+    budget: usize,
+) -> (usize, usize) {
+    let (sa, sb) = sents[k];
+    let (mut a, mut b) = if sb - sa > budget {
+        window_in(chars, (sa, sb), first, budget)
+    } else {
+        (sa, sb)
+    };
+    // A window cut inside its sentence does not grow on that side.
+    let (open_lo, open_hi) = (a == sa, b == sb);
+    let (mut lo, mut hi) = (k, k);
     loop {
         let mut grew = false;
-        if hi + 1 < sents.len() && sents[hi + 1].1 - a <= max {
+        if open_hi && hi + 1 < sents.len() && sents[hi + 1].1 - a <= budget {
             hi += 1;
             b = sents[hi].1;
             grew = true;
         }
-        if lo > 0 && b - sents[lo - 1].0 <= max && b - a < max * 2 / 3 {
+        if open_lo && lo > 0 && b - sents[lo - 1].0 <= budget {
             lo -= 1;
             a = sents[lo].0;
             grew = true;
@@ -177,7 +292,64 @@ fn window(chars: &[char], highlights: &[[usize; 2]], max: usize) -> (usize, usiz
             break;
         }
     }
+    let want = MIN_CONTEXT_CHARS.min(budget);
+    if b - a < want && open_hi && b < chars.len() {
+        b = cut_forward(chars, b, (a + budget).min(chars.len()));
+    }
+    if b - a < want && open_lo && a > 0 {
+        a = cut_backward(chars, a, b.saturating_sub(budget));
+    }
     (a, b)
+}
+
+/// Where to end a fragment that runs from `from` into a sentence, at most at `limit`:
+/// after the last clause mark before `limit`, else at `limit`.
+fn cut_forward(chars: &[char], from: usize, limit: usize) -> usize {
+    if limit <= from {
+        return from;
+    }
+    (from + 1..=limit)
+        .rev()
+        .find(|&k| is_clause_mark(chars[k - 1]))
+        .unwrap_or(limit)
+}
+
+/// Where to start a fragment that reaches back from `to` into a sentence, at least at
+/// `limit`: after the first clause mark from `limit` on, else at `limit`.
+fn cut_backward(chars: &[char], to: usize, limit: usize) -> usize {
+    if limit >= to {
+        return to;
+    }
+    (limit.max(1)..to)
+        .find(|&k| is_clause_mark(chars[k - 1]))
+        .unwrap_or(limit)
+}
+
+/// A window of at most `max` characters inside the long sentence `(a, b)`, with the
+/// match at `first` about a third in (or the sentence's last `max` characters when the
+/// match is near its end), starting after a clause mark when one is within 20 characters,
+/// and ending after one when one is in its second half.
+fn window_in(chars: &[char], (a, b): (usize, usize), first: usize, max: usize) -> (usize, usize) {
+    let mut from = first.saturating_sub(max / 3).max(a);
+    if from + max > b {
+        from = b.saturating_sub(max).max(a);
+    }
+    if from > a {
+        let before = (from.saturating_sub(20).max(a + 1)..=from)
+            .rev()
+            .find(|&k| is_clause_mark(chars[k - 1]));
+        let after = || (from + 1..=first.min(from + 20)).find(|&k| is_clause_mark(chars[k - 1]));
+        // Never so far back that the match falls out of the window.
+        if let Some(k) = before.filter(|&k| k + max > first).or_else(after) {
+            from = k;
+        }
+    }
+    let to = (from + max).min(b);
+    if to == b {
+        return (from, to);
+    }
+    let lower = (from + max / 2).max(first + 1).min(to);
+    (from, cut_forward(chars, lower, to))
 }
 
 #[cfg(test)]
@@ -229,5 +401,127 @@ mod tests {
         // Highlights count characters, not bytes, even with 4-byte characters.
         let s = make("𠀀以工代赈", &t(&["以工代赈"]));
         assert_eq!(s.highlights, vec![[1, 5]]);
+    }
+
+    fn visible(html: &str) -> String {
+        html.replace("<mark>", "").replace("</mark>", "")
+    }
+
+    // The plan's paragraph that opens with a 10-character sentence: the snippet goes on
+    // into the next sentence, to the second 以工代赈.
+    const TUIGUANG: &str = "积极推广以工代赈方式。结合实施乡村建设行动，在农业农村生产生活、交通、水利、文化、旅游、林业草原等基础设施建设领域积极推广以工代赈方式，因地制宜实施一批投资规模小、技术门槛低、前期工作简单、务工技能要求不高的建设项目，扩大农村就业容量，促进农村低收入群众参与乡村建设、共享发展成果。";
+
+    #[test]
+    fn a_short_sentence_grows_into_the_next() {
+        let s = make(TUIGUANG, &t(&["以工代赈"]));
+        let v = visible(&s.html);
+        let n = v.trim_end_matches('…').chars().count();
+        assert!(n >= MIN_CONTEXT_CHARS, "{n}: {v}");
+        assert!(n <= SNIPPET_CHARS, "{n}: {v}");
+        assert!(
+            v.starts_with("积极推广以工代赈方式。结合实施乡村建设行动，"),
+            "{v}"
+        );
+        assert_eq!(
+            s.html.matches("<mark>以工代赈</mark>").count(),
+            2,
+            "{}",
+            s.html
+        );
+        // Cut at a clause mark, not inside a word.
+        assert!(v.ends_with("，…") || v.ends_with("、…"), "{v}");
+    }
+
+    #[test]
+    fn far_apart_words_show_as_two_fragments() {
+        let text = format!(
+            "一是加强以工代赈项目管理。{}二是统筹推进易地搬迁后续扶持。",
+            "其他内容不相关。".repeat(30)
+        );
+        let s = make(&text, &t(&["以工代赈", "易地搬迁"]));
+        let v = visible(&s.html);
+        assert!(s.html.contains("<mark>以工代赈</mark>"), "{}", s.html);
+        assert!(s.html.contains("<mark>易地搬迁</mark>"), "{}", s.html);
+        assert!(v.contains("一是加强以工代赈项目管理。"), "{v}");
+        assert!(v.contains("…") && !v.starts_with('…'), "{v}");
+        assert!(v.ends_with("二是统筹推进易地搬迁后续扶持。"), "{v}");
+        let pieces: Vec<&str> = v.split('…').filter(|p| !p.is_empty()).collect();
+        assert_eq!(pieces.len(), 2, "{v}");
+        assert!(pieces.iter().all(|p| text.contains(p)), "{v}");
+        assert!(
+            v.chars().count() <= SNIPPET_CHARS + MAX_FRAGMENTS + 1,
+            "{v}"
+        );
+    }
+
+    #[test]
+    fn words_in_one_place_stay_one_fragment() {
+        let text = format!(
+            "{}重点支持以工代赈和易地搬迁。{}",
+            "前面的内容。".repeat(20),
+            "后面的内容。".repeat(20)
+        );
+        let s = make(&text, &t(&["以工代赈", "易地搬迁"]));
+        let v = visible(&s.html);
+        assert_eq!(v.matches('…').count(), 2, "{v}");
+        assert!(v.chars().count() >= MIN_CONTEXT_CHARS, "{v}");
+        // Whole sentences on both sides.
+        assert!(
+            v.starts_with("…前面的内容。") && v.ends_with("后面的内容。…"),
+            "{v}"
+        );
+    }
+
+    #[test]
+    fn short_passages_are_whole() {
+        let s = make("以工代赈。", &t(&["以工代赈"]));
+        assert_eq!(s.html, "<mark>以工代赈</mark>。");
+    }
+
+    #[test]
+    fn whole_text_marks_escape_first() {
+        let text = "<b>以工代赈</b>与以工代赈";
+        let h = highlight_ranges(text, &t(&["以工代赈"]));
+        assert_eq!(
+            mark_html(text, &h),
+            "&lt;b&gt;<mark>以工代赈</mark>&lt;/b&gt;与<mark>以工代赈</mark>"
+        );
+    }
+
+    #[test]
+    fn a_match_at_the_end_of_a_long_sentence_keeps_its_context() {
+        // One sentence of 180 characters with the word at its end.
+        let text = format!(
+            "{}，{}，增强山地生态系统稳定性。",
+            "甲".repeat(70),
+            "乙".repeat(95)
+        );
+        let s = make(&text, &t(&["稳定"]));
+        let v = visible(&s.html);
+        let n = v.trim_matches('…').chars().count();
+        assert!(n >= MIN_CONTEXT_CHARS, "{n}: {v}");
+        assert!(v.ends_with("增强山地生态系统稳定性。"), "{v}");
+        // It starts after the clause mark 10 characters into the last 120.
+        assert!(v.starts_with("…乙"), "{v}");
+    }
+
+    #[test]
+    fn repeated_words_and_far_clause_marks_keep_the_budget() {
+        // Found by the property test: merged runs of one word are one word (one
+        // fragment, not three), and a clause mark far before the match does not pull the
+        // window off it.
+        let text = format!(
+            "，</mark>易地扶贫搬迁<<易地扶贫搬迁<<mark><<易地扶贫搬迁易地扶贫搬迁以工代賑以工代赈<以工代賑；{}；{}",
+            "以工代赈".repeat(19),
+            "以工代赈".repeat(18)
+        );
+        let s = make(&text, &t(&["以工代赈"]));
+        let v = visible(&s.html);
+        assert!(v.chars().count() <= SNIPPET_CHARS + 2, "{v}");
+        assert!(!v.trim_matches('…').contains('…'), "one fragment: {v}");
+        let long = format!("，{}以工代赈{}", "甲".repeat(60), "乙".repeat(100));
+        let s = make(&long, &t(&["以工代赈"]));
+        assert!(s.html.contains("<mark>以工代赈</mark>"), "{}", s.html);
+        assert!(visible(&s.html).chars().count() <= SNIPPET_CHARS + 2);
     }
 }
