@@ -22,7 +22,8 @@
 //!
 //! A pair is kept when `n(q, a) ≥ MIN_PAIR` and `n(q) ≥ MIN_WORD` (the floor on evidence),
 //! `p ≥ MIN_P` and the lift is at least `MIN_LIFT`; its weight is `p · ln(lift) / ln(MAX_LIFT)`,
-//! at most 1. At most `PER_WORD` pairs per question word, the heaviest. Only word pairs and
+//! at most 1. At most `PER_WORD` pairs per question word, the heaviest, and no article word
+//! in more than `MAX_SHARE` of all articles. Only word pairs and
 //! weights leave this program: no question, no article id.
 
 use std::collections::{HashMap, HashSet};
@@ -37,6 +38,8 @@ const MIN_P: f64 = 0.25;
 const MIN_LIFT: f64 = 15.0;
 const MAX_LIFT: f64 = 1000.0;
 const PER_WORD: usize = 5;
+/// Words in more than this share of all articles (`但是`, `规定`) are not vocabulary.
+const MAX_SHARE: f64 = 0.02;
 
 fn param<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -60,6 +63,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (min_pair, min_word) = (param("MIN_PAIR", MIN_PAIR), param("MIN_WORD", MIN_WORD));
     let (min_p, min_lift) = (param("MIN_P", MIN_P), param("MIN_LIFT", MIN_LIFT));
     let per_word = param("PER_WORD", PER_WORD);
+    let max_share = param("MAX_SHARE", MAX_SHARE);
     let engine = zhengce::Engine::open(Path::new(index))?;
     let ix = engine.index();
     let seg = &ix.segmenter;
@@ -131,6 +135,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let p = c as f64 / nq as f64;
         let pa = df.get(a).copied().unwrap_or(0).max(1) as f64 / n_passages.max(1) as f64;
         let lift = p / pa;
+        if pa > max_share {
+            continue;
+        }
         if p < min_p || lift < min_lift {
             continue;
         }

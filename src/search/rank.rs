@@ -216,8 +216,9 @@ pub struct DocTable {
     kind: Vec<Kind>,
     /// Folded title and subtitle, word characters only.
     title: Vec<String>,
-    /// The place a local text belongs to (`北京`, `东营`), if any.
-    place: Vec<Option<String>>,
+    /// The places a local text belongs to: its province's folder and the place its title
+    /// begins with (`山东`, `东营`); none for other texts.
+    place: Vec<Vec<String>>,
     /// Whether a newer version of the document is in the index.
     old: Vec<bool>,
     /// The learned prior of the document's law, in [0, 1].
@@ -267,9 +268,15 @@ impl DocTable {
             place: docs
                 .iter()
                 .map(|d| {
-                    (Kind::of(d.meta.doc_type.as_deref()) == Kind::Local)
-                        .then(|| place_of(&d.title))
-                        .flatten()
+                    if Kind::of(d.meta.doc_type.as_deref()) != Kind::Local {
+                        return Vec::new();
+                    }
+                    let mut v: Vec<String> = place_of_source(d.meta.source.as_deref())
+                        .into_iter()
+                        .chain(place_of(&d.title))
+                        .collect();
+                    v.dedup();
+                    v
                 })
                 .collect(),
             old: docs
@@ -304,6 +311,16 @@ fn compact(s: &str) -> String {
         .chars()
         .filter(|c| crate::analysis::is_word_char(*c))
         .collect()
+}
+
+/// The place of a local text from its folder: the one under `地方性法规`
+/// (`DLC/北京地方法规/地方性法规/北京/…` → `北京`).
+fn place_of_source(source: Option<&str>) -> Option<String> {
+    let mut parts = source?.split('/');
+    parts.find(|p| *p == "地方性法规")?;
+    let place = parts.next()?;
+    // The folder, not the file.
+    (!place.contains('.')).then(|| place.to_string())
 }
 
 /// The place at the head of a local text's title: `北京市养犬管理规定` → `北京`,
@@ -359,9 +376,7 @@ impl DocFactors {
         };
         for d in 0..n {
             let mut prior = table.kind[d].prior(w);
-            if let Some(p) = &table.place[d]
-                && out.places.contains(p)
-            {
+            if table.place[d].iter().any(|p| out.places.contains(p)) {
                 prior = prior.max(w.kind_law);
                 out.place[d] = w.place;
             }
@@ -489,6 +504,14 @@ mod tests {
             Some("广西")
         );
         assert_eq!(place_of("中华人民共和国民法典"), None);
+        assert_eq!(
+            place_of_source(Some(
+                "DLC/北京地方法规/地方性法规/北京/北京中轴线文化遗产保护条例(2022-05-25).md"
+            ))
+            .as_deref(),
+            Some("北京")
+        );
+        assert_eq!(place_of_source(Some("地方性法规/条例.md")), None);
     }
 
     #[test]

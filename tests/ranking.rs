@@ -1,0 +1,197 @@
+//! The library ranking over the fixture library (a few laws, a local regulation, a policy
+//! text and the plan): partial matching, substrings across word boundaries, title
+//! evidence, the authority prior and the place lift, query expansion, and `explain`.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use zhengce::search::{Hit, Weights};
+use zhengce::{Engine, SearchRequest, SearchResponse};
+
+fn lib_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/library")
+}
+
+fn engine() -> &'static Engine {
+    static E: OnceLock<(tempfile::TempDir, Engine)> = OnceLock::new();
+    &E.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ix = dir.path().join("index");
+        zhengce::index::build(&lib_dir(), &ix).expect("build");
+        (dir, Engine::open(&ix).expect("open"))
+    })
+    .1
+}
+
+fn search(q: &str, explain: bool) -> SearchResponse {
+    let mut req = SearchRequest::new(q);
+    req.limit = 50;
+    req.explain = explain;
+    engine().search(&req).expect(q)
+}
+
+fn title_of(h: &Hit) -> &str {
+    &h.doc_title
+}
+
+/// Every fixture document's text, for scans.
+fn fixture_text() -> String {
+    let mut out = String::new();
+    let mut stack = vec![lib_dir()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "md" || x == "txt") {
+                out.push_str(&std::fs::read_to_string(&p).unwrap_or_default());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_long_query_ranks_partial_matches_by_the_weight_they_match() {
+    // Five words, two of them in no document: no passage has them all.
+    let r = search("共有人 管理费用 负担 火星 宇航员", false);
+    assert!(r.partial);
+    let top = &r.hits[0].passage.text;
+    assert!(top.contains("共有人") && top.contains("管理费用"), "{top}");
+    // The words that match most (rare and central) lead; a passage with only one of them
+    // ranks below one that has three.
+    let pos = |needle: &[&str]| {
+        r.hits
+            .iter()
+            .position(|h| needle.iter().all(|w| h.passage.text.contains(w)))
+    };
+    let all3 = pos(&["共有人", "管理费用", "负担"]).expect("a passage with three words");
+    assert_eq!(all3, 0);
+}
+
+#[test]
+fn a_substring_across_word_boundaries_counts_as_a_match() {
+    // The text says 约定不明确 (约定|不明确); the user types 约定不明.
+    let r = search("费用 约定不明", false);
+    assert!(!r.partial, "every word should match");
+    let found: Vec<&str> = r.hits.iter().map(|h| h.passage.text.as_str()).collect();
+    assert!(
+        found
+            .iter()
+            .any(|t| t.contains("约定不明确") && t.contains("费用")),
+        "{found:?}"
+    );
+    // Every passage that has both words is found.
+    let want = fixture_text()
+        .lines()
+        .filter(|l| l.contains("约定不明") && l.contains("费用"))
+        .count();
+    assert!(r.total >= want && want > 0, "{} < {want}", r.total);
+}
+
+#[test]
+fn words_of_a_documents_title_are_evidence_for_it() {
+    let r = search("乡村 文化", true);
+    let (mut inside, mut outside) = (0, 0);
+    for h in &r.hits {
+        let x = h.explain.as_ref().expect("explain");
+        if title_of(h).contains("乡村") {
+            assert!(x.title > 0.0, "{}", h.passage.citation);
+            inside += 1;
+        } else {
+            assert_eq!(x.title, 0.0, "{}", h.passage.citation);
+            outside += 1;
+        }
+    }
+    assert!(inside > 0 && outside > 0, "{inside} {outside}");
+    assert!(title_of(&r.hits[0]).contains("乡村"));
+}
+
+#[test]
+fn national_law_before_local_regulation_unless_the_query_names_the_place() {
+    let w = Weights::default();
+    let local = |r: &SearchResponse| {
+        r.hits
+            .iter()
+            .find(|h| title_of(h).starts_with("北京"))
+            .expect("a hit in the Beijing regulation")
+            .explain
+            .clone()
+            .expect("explain")
+    };
+    let r = search("文化遗产 保护", true);
+    let x = local(&r);
+    assert_eq!(x.prior, w.kind_local);
+    assert!(x.prior < w.kind_law);
+    assert_eq!(x.place, 0.0);
+    let national = r
+        .hits
+        .iter()
+        .find(|h| title_of(h).contains("乡村振兴促进法"))
+        .and_then(|h| h.explain.clone())
+        .expect("a hit in the national law");
+    assert_eq!(national.prior, w.kind_law);
+
+    // Naming the place lifts its texts: the national prior plus the place's.
+    let r = search("北京 文化遗产 保护", true);
+    let x = local(&r);
+    assert_eq!(x.prior, w.kind_law);
+    assert_eq!(x.place, w.place);
+    assert!(title_of(&r.hits[0]).starts_with("北京"));
+}
+
+/// A learned association of the embedded table whose words are both in the fixture.
+fn a_learned_pair(text: &str) -> (String, String) {
+    let table = include_str!("../data/expansions.tsv");
+    table
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut it = l.split('\t');
+            let (a, b, w) = (it.next()?, it.next()?, it.next()?.parse::<f32>().ok()?);
+            (w >= 0.3 && a.chars().count() >= 3 && text.contains(a) && text.contains(b))
+                .then(|| (a.to_string(), b.to_string()))
+        })
+        .next()
+        .expect("a pair of the table within the fixture")
+}
+
+#[test]
+fn learned_expansions_are_applied_and_listed() {
+    let (from, to) = a_learned_pair(&fixture_text());
+    let r = search(&from, true);
+    let e = r
+        .expanded
+        .iter()
+        .find(|e| e.to == to)
+        .unwrap_or_else(|| panic!("{from} → {to} not in {:?}", r.expanded));
+    assert_eq!(e.from, from);
+    assert!(e.weight > 0.0 && e.weight < 1.0, "{}", e.weight);
+    // The expansion is not one of the user's words.
+    assert!(!r.terms.contains(&to));
+    // A query whose words have no association is left as typed.
+    let r = search("中轴线", false);
+    assert!(r.expanded.is_empty(), "{:?}", r.expanded);
+    assert_eq!(r.terms, vec!["中轴线".to_string()]);
+}
+
+#[test]
+fn explain_says_what_each_signal_contributed() {
+    let r = search("北京 文化遗产 保护", true);
+    assert!(!r.hits.is_empty());
+    for h in &r.hits {
+        let x = h.explain.as_ref().expect("explain");
+        let want = x.query * (x.prior + x.title + x.place + x.version).exp() + x.document;
+        assert!(
+            (want - h.score).abs() <= 1e-3 * h.score.abs().max(1.0),
+            "{want} vs {}",
+            h.score
+        );
+    }
+    let r = search("北京 文化遗产 保护", false);
+    assert!(r.hits.iter().all(|h| h.explain.is_none()));
+    // In JSON: present with explain, absent without.
+    let v = serde_json::to_value(search("文化遗产", true)).expect("json");
+    assert!(v["hits"][0]["explain"]["prior"].is_number());
+    let v = serde_json::to_value(search("文化遗产", false)).expect("json");
+    assert!(v["hits"][0].get("explain").is_none());
+}
