@@ -148,6 +148,7 @@ pub fn context_with(
     }
     let mut req = SearchRequest::new(q);
     req.limit = MAX_HITS;
+    req.deadline = deadline;
     filter.apply(&mut req);
     // A query without a searchable word finds nothing: no group (as search answers no hit).
     let res = if crate::cite::normalize(q).is_empty() {

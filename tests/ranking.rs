@@ -195,3 +195,16 @@ fn explain_says_what_each_signal_contributed() {
     let v = serde_json::to_value(search("文化遗产", false)).expect("json");
     assert!(v["hits"][0].get("explain").is_none());
 }
+
+#[test]
+fn an_expired_deadline_stops_the_search() {
+    let mut req = SearchRequest::new("文化遗产 保护");
+    req.deadline = Some(zhengce::Deadline::after(std::time::Duration::ZERO));
+    std::thread::sleep(std::time::Duration::from_millis(2));
+    assert!(matches!(
+        engine().search(&req),
+        Err(zhengce::Error::Timeout)
+    ));
+    req.deadline = Some(zhengce::Deadline::after(std::time::Duration::from_secs(60)));
+    assert!(engine().search(&req).is_ok());
+}

@@ -36,6 +36,7 @@ pub fn search(engine: &Engine, a: &SearchArgs, out: &mut dyn Write) -> Result<Ex
         doc: a.filter.doc.clone(),
         doc_type: a.filter.doc_type.clone(),
         explain: a.explain,
+        deadline: None,
     };
     let res = engine.search(&req)?;
     if a.json {

@@ -231,6 +231,7 @@ impl SearchParams {
             doc: self.doc.filter(|d| !d.is_empty()),
             doc_type: self.doc_type.filter(|d| !d.is_empty()),
             explain: self.explain.unwrap_or(false),
+            deadline: None,
         };
         req.validate()?;
         Ok(req)
@@ -275,6 +276,8 @@ async fn search(
         return Ok(Json(no_hits(&req.q)));
     }
     let q = req.q.clone();
+    let mut req = req;
+    req.deadline = Some(work_deadline());
     let res = tokio::task::spawn_blocking(move || st.engine.search(&req))
         .await
         .map_err(|e| ApiError::internal(&e))?;

@@ -188,6 +188,7 @@ pub(super) fn run(
     let long = library && plan.is_long(w) && plan.can_relax();
     let mut strict = !long;
     loop {
+        crate::deadline::check(req.deadline)?;
         let q = plan.build(&f, strict, w, filters);
         let collector = (
             Count,

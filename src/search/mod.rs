@@ -67,6 +67,9 @@ pub struct SearchRequest {
     pub doc_type: Option<String>,
     /// Whether each hit says what each ranking signal contributed.
     pub explain: bool,
+    /// When the work must stop ([`Error::Timeout`]): checked before each pass over the
+    /// index and while hits are built.
+    pub deadline: Option<crate::Deadline>,
 }
 
 impl SearchRequest {
@@ -81,6 +84,7 @@ impl SearchRequest {
             doc: None,
             doc_type: None,
             explain: false,
+            deadline: None,
         }
     }
 
@@ -315,6 +319,7 @@ impl Engine {
         let terms = plan.highlight_terms();
         let mut hits = Vec::new();
         for c in found.ranked.iter().skip(req.offset).take(req.limit) {
+            crate::deadline::check(req.deadline)?;
             hits.push(self.hit(&ix, &searcher, c, &terms, req.explain.then_some(&*factors))?);
         }
         let (doc_facets, type_facets) = library::facets(&ix, &found.dcounts);
