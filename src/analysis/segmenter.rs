@@ -2,8 +2,8 @@
 
 use super::normalize::{fold, is_word_char};
 use jieba_rs::Jieba;
+use rustc_hash::FxHashMap;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::io::BufReader;
 
 /// jieba's general dictionary (from jieba-rs, MIT), embedded in the binary.
@@ -86,7 +86,7 @@ pub enum DictError {
 pub struct Segmenter {
     jieba: Jieba,
     /// Frequencies and tags, kept only by a full segmenter, to compile a reduced one.
-    entries: Option<HashMap<String, (usize, String)>>,
+    entries: Option<FxHashMap<String, (usize, String)>>,
     hash: String,
 }
 
@@ -102,7 +102,8 @@ impl Segmenter {
     /// jieba's general dictionary plus the domain terms in `domain` (one per line:
     /// `word [freq] [tag]`, `#` comments).
     pub fn full(domain: &str) -> Result<Self, DictError> {
-        let mut entries: HashMap<String, (usize, String)> = HashMap::with_capacity(360_000);
+        let mut entries: FxHashMap<String, (usize, String)> =
+            FxHashMap::with_capacity_and_hasher(360_000, Default::default());
         for line in BASE_DICT.lines() {
             let mut it = line.split_whitespace();
             if let (Some(w), Some(f)) = (it.next(), it.next()) {
@@ -160,7 +161,8 @@ impl Segmenter {
             .load_dict(&mut BufReader::new(dict.as_bytes()))
             .map_err(|e| DictError::Invalid(e.to_string()))?;
         // Frequencies too, so compound parts are split as at index time.
-        let mut entries = HashMap::new();
+        let mut entries: FxHashMap<String, (usize, String)> =
+            FxHashMap::with_capacity_and_hasher(dict.lines().count(), Default::default());
         for line in dict.lines() {
             let mut it = line.split_whitespace();
             if let (Some(w), Some(f)) = (it.next(), it.next())
@@ -198,7 +200,6 @@ impl Segmenter {
     /// superset of the words the texts use keeps their segmentation the same. It runs on
     /// up to 4 threads: the 58 MB laws corpus takes about a second.
     pub fn compile_for<'a>(&self, texts: impl Iterator<Item = &'a str>) -> Option<String> {
-        use rustc_hash::FxHashMap;
         use std::collections::BTreeMap;
         let entries = self.entries.as_ref()?;
         let total: usize = entries.values().map(|e| e.0).sum();

@@ -252,24 +252,30 @@ fn dispatch(cli: &Cli) -> Result<ExitCode> {
     // writes to stdout from another thread.
     let out = || std::io::stdout().lock();
     match &cli.command {
-        Command::Search(args) => commands::search(&engine(cli)?, args, &mut out()),
+        Command::Search(args) => commands::search(kept(engine(cli)?), args, &mut out()),
         Command::Index { force } => {
             let (corpus, index) = dirs(cli);
             commands::index(&corpus, &index, *force, &mut out())
         }
-        Command::Toc(args) => commands::toc(&engine(cli)?, args, &mut out()),
-        Command::Show { id, json } => commands::show(&engine(cli)?, id, *json, &mut out()),
-        Command::Passages { json } => commands::passages(&engine(cli)?, *json, &mut out()),
-        Command::Cite(args) => commands::cite(&engine(cli)?, args, &mut out()),
+        Command::Toc(args) => commands::toc(kept(engine(cli)?), args, &mut out()),
+        Command::Show { id, json } => commands::show(kept(engine(cli)?), id, *json, &mut out()),
+        Command::Passages { json } => commands::passages(kept(engine(cli)?), *json, &mut out()),
+        Command::Cite(args) => commands::cite(kept(engine(cli)?), args, &mut out()),
         Command::Context(args) => {
             zhengce::context::validate(args.budget, args.neighbors)?;
-            commands::context(&engine(cli)?, args, &mut out())
+            commands::context(kept(engine(cli)?), args, &mut out())
         }
         #[cfg(feature = "http")]
         Command::Serve { addr } => servers::serve(engine(cli)?, *addr),
         #[cfg(feature = "mcp")]
         Command::Mcp { base_url } => servers::mcp(engine(cli)?, base_url),
     }
+}
+
+/// The engine of a one-shot command, kept until the process exits: dropping it (the
+/// index's readers, the dictionary) costs more than a cold query over a library takes.
+fn kept(engine: Engine) -> &'static Engine {
+    Box::leak(Box::new(engine))
 }
 
 /// The response-layer form of an error of a command.

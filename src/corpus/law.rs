@@ -85,24 +85,7 @@ pub fn parse_law(raw: &str, id: &str, mut meta: DocMeta) -> Result<Document, Cor
         return Err(err("a template, not a document"));
     }
 
-    // Date and enacting body from the dated lines.
-    for l in &info {
-        if meta.date.is_none() {
-            meta.date = iso_date_in(l);
-        }
-        if meta.body.is_none()
-            && let Some(rest) = l.split_once(|c: char| c.is_whitespace()).map(|x| x.1)
-        {
-            meta.body = tidy_body(rest.trim());
-        }
-    }
-    if meta.body.is_none()
-        && let Some((b, _)) = title.split_once("关于")
-        && !b.is_empty()
-        && b.chars().count() <= 30
-    {
-        meta.body = Some(b.trim().to_string());
-    }
+    meta_from_info(&mut meta, &info, &title);
     meta.subtitle = subtitle;
 
     let body: Vec<Line<'_>> = cleaned[body_from.min(cleaned.len())..]
@@ -129,6 +112,28 @@ pub fn parse_law(raw: &str, id: &str, mut meta: DocMeta) -> Result<Document, Cor
         return Err(err("no text below the title"));
     }
     Ok(doc)
+}
+
+/// The date and enacting body from a law's dated lines (`2021年4月29日第十三届…通过`), else
+/// the body from the title (`国务院关于…`).
+fn meta_from_info(meta: &mut DocMeta, info: &[&str], title: &str) {
+    for l in info {
+        if meta.date.is_none() {
+            meta.date = iso_date_in(l);
+        }
+        if meta.body.is_none()
+            && let Some(rest) = l.split_once(|c: char| c.is_whitespace()).map(|x| x.1)
+        {
+            meta.body = tidy_body(rest.trim());
+        }
+    }
+    if meta.body.is_none()
+        && let Some((b, _)) = title.split_once("关于")
+        && !b.is_empty()
+        && b.chars().count() <= 30
+    {
+        meta.body = Some(b.trim().to_string());
+    }
 }
 
 /// The lines with HTML comments (`<!-- … -->`, possibly over several lines) removed.
