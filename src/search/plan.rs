@@ -201,7 +201,11 @@ impl QueryPlan {
         };
         match mode {
             Mode::Word => {
-                let mut clauses = vec![term(f.text, 1.0), term(f.parts, 0.7), term(f.titles, 0.4)];
+                let mut clauses = vec![
+                    term(f.text, 1.0),
+                    term(f.parts, weights.parts),
+                    term(f.titles, weights.titles),
+                ];
                 if weights.cross_boundary > 0.0 && w.chars().count() > 1 {
                     // Where the word is only a substring, a constant below an aligned
                     // match's score: it matches, it does not rank by frequency.
@@ -241,7 +245,7 @@ impl QueryPlan {
         } else {
             clauses.push((Occur::Must, self.relaxed_matching(f, weights)));
         }
-        self.add_boosts(f, &mut clauses);
+        self.add_boosts(f, weights, &mut clauses);
         for (w, mode) in &self.excluded {
             let m = if *mode == Mode::Nothing {
                 Mode::Substring
@@ -356,7 +360,7 @@ impl QueryPlan {
 
     /// The boosts: the whole query as a run, the words near each other, in the lead
     /// sentence and in headings.
-    fn add_boosts(&self, f: &Fields, clauses: &mut Vec<(Occur, Box<dyn Query>)>) {
+    fn add_boosts(&self, f: &Fields, w8: &Weights, clauses: &mut Vec<(Occur, Box<dyn Query>)>) {
         let users = self
             .words
             .iter()
@@ -367,7 +371,7 @@ impl QueryPlan {
                 Term::from_field_text(f.entry_exact, &self.compact),
                 IndexRecordOption::Basic,
             );
-            clauses.push(should(gram_phrase(f.grams, &self.compact), 1.5));
+            clauses.push(should(gram_phrase(f.grams, &self.compact), w8.run));
             // The whole query is a heading's title: the heading's opening passage first.
             clauses.push(should(Box::new(exact), 30.0));
             // The whole query inside a heading: the heading's opening passage.
@@ -382,14 +386,18 @@ impl QueryPlan {
                     .collect();
                 let slop = (2 * run.len()) as u32;
                 let q = PhraseQuery::new_with_offset_and_slop(terms, slop);
-                clauses.push(should(Box::new(q), 1.0));
+                clauses.push(should(Box::new(q), w8.proximity));
             }
         }
         for w in &self.words {
             if w.mode == Mode::Nothing || w.role == Role::Expanded {
                 continue;
             }
-            for (field, boost) in [(f.lead, 1.6), (f.entry, 2.0), (f.chapter_title, 0.2)] {
+            for (field, boost) in [
+                (f.lead, w8.lead),
+                (f.entry, w8.entry),
+                (f.chapter_title, w8.chapter_title),
+            ] {
                 let q = TermQuery::new(
                     Term::from_field_text(field, &w.text),
                     IndexRecordOption::WithFreqs,

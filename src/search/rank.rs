@@ -18,6 +18,21 @@ use std::sync::LazyLock;
 /// name for one process (ablations, tuning).
 #[derive(Debug, Clone, Serialize)]
 pub struct Weights {
+    /// Boost of a word found as a part of a compound word (`老区` in `革命老区`), relative to
+    /// 1 for the word itself.
+    pub parts: f32,
+    /// Boost of a word in the passage's section and sidebar titles.
+    pub titles: f32,
+    /// Boost of the whole query found as one run of characters.
+    pub run: f32,
+    /// Boost of the query's words near each other, in order.
+    pub proximity: f32,
+    /// Boost of a word in the lead sentence (or a sidebar item's label).
+    pub lead: f32,
+    /// Boost of a word in the title of the heading a passage opens.
+    pub entry: f32,
+    /// Boost of a word in the chapter's title.
+    pub chapter_title: f32,
     /// Boost of an optional word's clause (fillers, answer kinds, demoted common words).
     pub optional: f32,
     /// Boost of a word found only as a substring across word boundaries (`约定不明` in
@@ -74,6 +89,13 @@ pub struct Weights {
 impl Default for Weights {
     fn default() -> Self {
         Weights {
+            parts: 0.4,
+            titles: 0.4,
+            run: 1.5,
+            proximity: 1.0,
+            lead: 1.6,
+            entry: 2.0,
+            chapter_title: 0.2,
             optional: 0.3,
             cross_boundary: 0.3,
             coverage: 0.0,
@@ -145,6 +167,13 @@ fn weights_from_value(v: serde_json::Value) -> Result<Weights, String> {
     let f = |k: &str, dv: f32| v.get(k).and_then(|x| x.as_f64()).map_or(dv, |x| x as f32);
     let u = |k: &str, dv: usize| v.get(k).and_then(|x| x.as_u64()).map_or(dv, |x| x as usize);
     Ok(Weights {
+        parts: f("parts", d.parts),
+        titles: f("titles", d.titles),
+        run: f("run", d.run),
+        proximity: f("proximity", d.proximity),
+        lead: f("lead", d.lead),
+        entry: f("entry", d.entry),
+        chapter_title: f("chapter_title", d.chapter_title),
         optional: f("optional", d.optional),
         cross_boundary: f("cross_boundary", d.cross_boundary),
         coverage: f("coverage", d.coverage),
