@@ -246,6 +246,13 @@ impl QueryPlan {
             clauses.push((Occur::Must, self.relaxed_matching(f, weights)));
         }
         self.add_boosts(f, weights, &mut clauses);
+        // An excluded word is matched as a word (or a substring when it is not one), without
+        // the constant-score substring clause: tantivy's exclusion seeks its docset
+        // backwards there (a debug assertion in `PhraseScorer::seek_danger`).
+        let plain = Weights {
+            cross_boundary: 0.0,
+            ..weights.clone()
+        };
         for (w, mode) in &self.excluded {
             let m = if *mode == Mode::Nothing {
                 Mode::Substring
@@ -259,7 +266,7 @@ impl QueryPlan {
                 idf: 1.0,
                 boost: 1.0,
             };
-            clauses.push((Occur::MustNot, Self::word_query(f, &pw, m, weights)));
+            clauses.push((Occur::MustNot, Self::word_query(f, &pw, m, &plain)));
         }
         for flt in filters {
             clauses.push((Occur::Must, flt.box_clone()));
