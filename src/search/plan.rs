@@ -121,7 +121,7 @@ impl QueryPlan {
     pub fn expand(&mut self, searcher: &Searcher, f: &Fields, exps: Vec<Expansion>) -> Result<()> {
         let n = searcher.num_docs().max(1) as f32;
         for e in exps {
-            if self.words.iter().any(|w| w.text == e.to) {
+            if self.words.iter().any(|w| w.text == e.to) || super::query::is_stop_word(&e.to) {
                 continue;
             }
             let df = searcher.doc_freq(&Term::from_field_text(f.text, &e.to))?;

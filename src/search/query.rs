@@ -100,6 +100,12 @@ const FUNCTION_WORDS: &[&str] = &[
     "an", "the", "of", "and", "or", "not",
 ];
 
+/// Whether a (folded) word is a question word, a filler or a function word: never worth
+/// adding to a query (expansions skip them).
+pub fn is_stop_word(w: &str) -> bool {
+    QUESTION_WORDS.contains(&w) || FILLER_WORDS.contains(&w) || FUNCTION_WORDS.contains(&w)
+}
+
 /// How one query word must occur.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryWord {
