@@ -28,7 +28,7 @@ pub use freshness::{
 };
 pub use layout::{GenerationLock, current_generation, exists};
 pub use open::{Caches, DocBases, OpenIndex, open, read_meta};
-pub use schema::Fields;
+pub use schema::{Fields, compact};
 
 use crate::corpus::{DocMeta, Node};
 use serde::{Deserialize, Serialize};

@@ -8,7 +8,7 @@
 //! evidence: [`Weights::doc_evidence`] times the scores of the document's other best
 //! candidates.
 
-use crate::index::{DocInfo, OpenIndex};
+use crate::index::{DocInfo, OpenIndex, compact};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -332,14 +332,6 @@ impl DocTable {
     pub fn is_empty(&self) -> bool {
         self.kind.is_empty()
     }
-}
-
-/// Folded word characters only.
-fn compact(s: &str) -> String {
-    crate::analysis::fold(s)
-        .chars()
-        .filter(|c| crate::analysis::is_word_char(*c))
-        .collect()
 }
 
 /// The place of a local text from its folder: the one under `地方性法规`
