@@ -13,29 +13,50 @@ use tantivy::columnar::Column;
 use tantivy::query::Query;
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
 
-/// The sum of the segments' counts.
-fn merge_counts<K: Ord>(fruits: Vec<BTreeMap<K, usize>>) -> BTreeMap<K, usize> {
-    let mut out = BTreeMap::new();
-    for f in fruits {
-        for (k, v) in f {
-            *out.entry(k).or_insert(0) += v;
-        }
-    }
-    out
+/// Matching passages per document, with the places shared by a law's versions.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DocCounts {
+    /// Matching passages per document position.
+    pub all: Vec<u32>,
+    /// Of those, the passages of no versioned place (fold key 0).
+    pub plain: Vec<u32>,
+    /// `(fold key, document position)` of the other matching passages, sorted and
+    /// deduplicated.
+    pub folded: Vec<(u64, u32)>,
 }
 
-/// Counts matching passages per document (`docn`) and place among versions (`fold`;
-/// 0 for a document without versions, whose passages are counted under one entry).
-pub(crate) struct DocFoldCounts;
+impl DocCounts {
+    fn new(docs: usize) -> Self {
+        DocCounts {
+            all: vec![0; docs],
+            plain: vec![0; docs],
+            folded: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, other: DocCounts) {
+        for (a, b) in self.all.iter_mut().zip(other.all) {
+            *a += b;
+        }
+        for (a, b) in self.plain.iter_mut().zip(other.plain) {
+            *a += b;
+        }
+        self.folded.extend(other.folded);
+    }
+}
+
+/// Counts matching passages per document (`docn`) and place among versions (`fold`): one
+/// slot per document, so counting a passage is two array increments.
+pub(crate) struct DocFoldCounts(pub usize);
 
 pub(crate) struct DocFoldSegmentCounts {
-    docn: tantivy::columnar::Column<u64>,
-    fold: tantivy::columnar::Column<u64>,
-    counts: BTreeMap<(u64, u64), usize>,
+    docn: Column<u64>,
+    fold: Column<u64>,
+    counts: DocCounts,
 }
 
 impl Collector for DocFoldCounts {
-    type Fruit = BTreeMap<(u64, u64), usize>;
+    type Fruit = DocCounts;
     type Child = DocFoldSegmentCounts;
 
     fn for_segment(
@@ -46,7 +67,7 @@ impl Collector for DocFoldCounts {
         Ok(DocFoldSegmentCounts {
             docn: segment.fast_fields().u64("docn")?,
             fold: segment.fast_fields().u64("fold")?,
-            counts: BTreeMap::new(),
+            counts: DocCounts::new(self.0),
         })
     }
 
@@ -54,35 +75,53 @@ impl Collector for DocFoldCounts {
         false
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<BTreeMap<(u64, u64), usize>>,
-    ) -> tantivy::Result<BTreeMap<(u64, u64), usize>> {
-        Ok(merge_counts(fruits))
+    fn merge_fruits(&self, fruits: Vec<DocCounts>) -> tantivy::Result<DocCounts> {
+        let mut out = DocCounts::new(self.0);
+        for f in fruits {
+            out.add(f);
+        }
+        out.folded.sort_unstable();
+        out.folded.dedup();
+        Ok(out)
     }
 }
 
 impl SegmentCollector for DocFoldSegmentCounts {
-    type Fruit = BTreeMap<(u64, u64), usize>;
+    type Fruit = DocCounts;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(d) = self.docn.first(doc) {
-            let f = self.fold.first(doc).unwrap_or(0);
-            *self.counts.entry((d, f)).or_insert(0) += 1;
+        let Some(d) = self.docn.first(doc) else {
+            return;
+        };
+        let Some(slot) = usize::try_from(d)
+            .ok()
+            .filter(|&i| i < self.counts.all.len())
+        else {
+            return;
+        };
+        self.counts.all[slot] += 1;
+        match self.fold.first(doc).unwrap_or(0) {
+            0 => self.counts.plain[slot] += 1,
+            f => self.counts.folded.push((f, slot as u32)),
         }
     }
 
-    fn harvest(self) -> BTreeMap<(u64, u64), usize> {
+    fn harvest(self) -> DocCounts {
         self.counts
     }
 }
 
-/// Counts matching passages per value of a u64 fast field (`chapter`, `docn`).
+/// Counts matching passages per value of a u64 fast field (`chapter`): small values in
+/// an array, others in a map.
 pub(crate) struct FieldCounts(pub(crate) &'static str);
 
+/// Values below this are counted in an array.
+const DENSE_VALUES: usize = 1024;
+
 pub(crate) struct FieldSegmentCounts {
-    column: tantivy::columnar::Column<u64>,
-    counts: BTreeMap<u64, usize>,
+    column: Column<u64>,
+    dense: Vec<usize>,
+    sparse: BTreeMap<u64, usize>,
 }
 
 impl Collector for FieldCounts {
@@ -96,7 +135,8 @@ impl Collector for FieldCounts {
     ) -> tantivy::Result<FieldSegmentCounts> {
         Ok(FieldSegmentCounts {
             column: segment.fast_fields().u64(self.0)?,
-            counts: BTreeMap::new(),
+            dense: Vec::new(),
+            sparse: BTreeMap::new(),
         })
     }
 
@@ -108,7 +148,13 @@ impl Collector for FieldCounts {
         &self,
         fruits: Vec<BTreeMap<u64, usize>>,
     ) -> tantivy::Result<BTreeMap<u64, usize>> {
-        Ok(merge_counts(fruits))
+        let mut out = BTreeMap::new();
+        for f in fruits {
+            for (k, v) in f {
+                *out.entry(k).or_insert(0) += v;
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -116,17 +162,31 @@ impl SegmentCollector for FieldSegmentCounts {
     type Fruit = BTreeMap<u64, usize>;
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(v) = self.column.first(doc) {
-            *self.counts.entry(v).or_insert(0) += 1;
+        let Some(v) = self.column.first(doc) else {
+            return;
+        };
+        match usize::try_from(v).ok().filter(|&i| i < DENSE_VALUES) {
+            Some(i) => {
+                if i >= self.dense.len() {
+                    self.dense.resize(i + 1, 0);
+                }
+                self.dense[i] += 1;
+            }
+            None => *self.sparse.entry(v).or_insert(0) += 1,
         }
     }
 
     fn harvest(self) -> BTreeMap<u64, usize> {
-        self.counts
+        let mut out = self.sparse;
+        for (i, &c) in self.dense.iter().enumerate() {
+            if c > 0 {
+                out.insert(i as u64, c);
+            }
+        }
+        out
     }
 }
 
-/// One candidate passage: where it is and how it scored.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Cand {
     pub addr: DocAddress,
@@ -161,7 +221,7 @@ pub(super) struct Found {
     pub total: usize,
     pub partial: bool,
     pub facets: BTreeMap<String, usize>,
-    pub dcounts: BTreeMap<(u64, u64), usize>,
+    pub dcounts: DocCounts,
 }
 
 /// Runs the plan: one pass collects the count, the candidates (scored with the documents'
@@ -193,7 +253,7 @@ pub(super) fn run(
         let collector = (
             Count,
             top_docs(fetch, factors.clone()),
-            (FieldCounts("chapter"), DocFoldCounts),
+            (FieldCounts("chapter"), DocFoldCounts(ix.docs.len())),
         );
         let (total, top, (counts, dcounts)) = searcher.search(&*q, &collector)?;
         if total == 0 && strict && plan.can_relax() {

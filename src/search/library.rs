@@ -2,8 +2,9 @@
 //! per-type facets, and the folding of dated versions of one law into one hit.
 
 use super::SearchRequest;
+use super::collect::DocCounts;
 use crate::index::{DocInfo, OpenIndex};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -72,40 +73,53 @@ pub(super) fn doc_title(ix: &OpenIndex, id: &str) -> String {
 
 /// The number of hits once versions fold: the passages of documents without versions,
 /// plus one per passage shared by versions (see [`crate::index::schema::fold_key`]).
-pub(super) fn folded_total(counts: &BTreeMap<(u64, u64), usize>) -> usize {
-    let mut keys = HashSet::new();
-    let mut total = 0;
-    for (&(_, fold), &c) in counts {
-        if fold == 0 {
-            total += c;
-        } else {
-            keys.insert(fold);
-        }
-    }
-    total + keys.len()
+pub(super) fn folded_total(counts: &DocCounts) -> usize {
+    let plain: usize = counts.plain.iter().map(|&c| c as usize).sum();
+    let mut folds: Vec<u64> = counts.folded.iter().map(|&(f, _)| f).collect();
+    folds.dedup();
+    plain + folds.len()
 }
 
 /// Per-document counts (what a search restricted to the document finds: one version, so
 /// nothing folds) and per-type counts (what a search restricted to the type finds: its
-/// versions folded), from the counts per (document position, fold key).
+/// versions folded), from the counts per document and fold key.
 pub(super) fn facets(
     ix: &OpenIndex,
-    counts: &BTreeMap<(u64, u64), usize>,
+    counts: &DocCounts,
 ) -> (BTreeMap<String, usize>, BTreeMap<String, usize>) {
     let mut by_doc = BTreeMap::new();
-    let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
-    let mut folded: HashSet<(&str, u64)> = HashSet::new();
-    for (&(n, fold), &c) in counts {
-        let Some(d) = usize::try_from(n).ok().and_then(|n| ix.docs.get(n)) else {
-            continue;
-        };
-        *by_doc.entry(d.id.clone()).or_insert(0) += c;
-        let t = d.meta.doc_type.as_deref().unwrap_or_default();
-        if fold == 0 {
-            *by_type.entry(t.to_string()).or_insert(0) += c;
-        } else if folded.insert((t, fold)) {
-            *by_type.entry(t.to_string()).or_insert(0) += 1;
+    let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
+    fn type_of(d: &DocInfo) -> &str {
+        d.meta.doc_type.as_deref().unwrap_or_default()
+    }
+    for (d, (&all, &plain)) in ix.docs.iter().zip(counts.all.iter().zip(&counts.plain)) {
+        if all > 0 {
+            by_doc.insert(d.id.clone(), all as usize);
+        }
+        if plain > 0 {
+            *by_type.entry(type_of(d)).or_insert(0) += plain as usize;
         }
     }
+    // `folded` is sorted by fold key: one count per type within each run of a key.
+    let mut seen: Vec<&str> = Vec::new();
+    let mut last = None;
+    for &(fold, n) in &counts.folded {
+        let Some(d) = ix.docs.get(n as usize) else {
+            continue;
+        };
+        if last != Some(fold) {
+            seen.clear();
+            last = Some(fold);
+        }
+        let t = type_of(d);
+        if !seen.contains(&t) {
+            seen.push(t);
+            *by_type.entry(t).or_insert(0) += 1;
+        }
+    }
+    let by_type = by_type
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
     (by_doc, by_type)
 }

@@ -297,7 +297,7 @@ impl Engine {
             let users: Vec<&str> = plan.required().map(|x| x.text.as_str()).collect();
             let exps =
                 expand::Expansions::embedded().expand(&users, w.expansion, w.expansion_per_word);
-            plan.expand(&searcher, &f, exps)?;
+            plan.expand(&searcher, &f, exps, w)?;
         }
         let mut filters = filters(&f, req);
         library::filters(&ix, req, &mut filters);

@@ -46,6 +46,9 @@ pub(super) struct PlanWord {
     pub role: Role,
     /// Inverse document frequency of the word over passages (rarity).
     pub idf: f32,
+    /// Whether it also matches as a substring across word boundaries (see
+    /// [`Weights::cross_boundary_max_share`]).
+    pub cross: bool,
     /// Boost of the word's clause (role and expansion weight).
     pub boost: f32,
 }
@@ -64,7 +67,7 @@ impl QueryPlan {
     pub fn new(pq: &ParsedQuery, searcher: &Searcher, ix: &OpenIndex, w: &Weights) -> Result<Self> {
         let f = ix.fields;
         let n = searcher.num_docs().max(1) as f32;
-        let resolve = |word: &str| -> Result<(Mode, f32)> {
+        let resolve = |word: &str| -> Result<(Mode, f32, bool)> {
             let df = searcher.doc_freq(&Term::from_field_text(f.text, word))?
                 + searcher.doc_freq(&Term::from_field_text(f.parts, word))?;
             let tdf = searcher.doc_freq(&Term::from_field_text(f.titles, word))?;
@@ -79,7 +82,7 @@ impl QueryPlan {
             } else {
                 Mode::Nothing
             };
-            Ok((mode, idf))
+            Ok((mode, idf, cross_boundary(df, n, w)))
         };
         let mut words = Vec::new();
         for (list, role) in [
@@ -87,7 +90,7 @@ impl QueryPlan {
             (&pq.optional, Role::Optional),
         ] {
             for qw in list {
-                let (mode, idf) = resolve(&qw.text)?;
+                let (mode, idf, cross) = resolve(&qw.text)?;
                 let boost = if role == Role::Required {
                     1.0
                 } else {
@@ -98,6 +101,7 @@ impl QueryPlan {
                     mode,
                     role,
                     idf,
+                    cross,
                     boost,
                 });
             }
@@ -118,7 +122,13 @@ impl QueryPlan {
     }
 
     /// Adds the expansions' words (not already in the query) at their weights.
-    pub fn expand(&mut self, searcher: &Searcher, f: &Fields, exps: Vec<Expansion>) -> Result<()> {
+    pub fn expand(
+        &mut self,
+        searcher: &Searcher,
+        f: &Fields,
+        exps: Vec<Expansion>,
+        w: &Weights,
+    ) -> Result<()> {
         let n = searcher.num_docs().max(1) as f32;
         for e in exps {
             if self.words.iter().any(|w| w.text == e.to) || super::query::is_stop_word(&e.to) {
@@ -134,6 +144,7 @@ impl QueryPlan {
                 mode: Mode::Word,
                 role: Role::Expanded,
                 idf,
+                cross: w.cross_boundary_expanded > 0.0 && cross_boundary(df, n, w),
                 boost: e.weight,
             });
             self.expanded.push(e);
@@ -206,7 +217,7 @@ impl QueryPlan {
                     term(f.parts, weights.parts),
                     term(f.titles, weights.titles),
                 ];
-                if weights.cross_boundary > 0.0 && w.chars().count() > 1 {
+                if weights.cross_boundary > 0.0 && pw.cross && w.chars().count() > 1 {
                     // Where the word is only a substring, a constant below an aligned
                     // match's score: it matches, it does not rank by frequency.
                     let c = weights.cross_boundary * pw.idf.max(0.1);
@@ -264,6 +275,7 @@ impl QueryPlan {
                 mode: m,
                 role: Role::Required,
                 idf: 1.0,
+                cross: false,
                 boost: 1.0,
             };
             clauses.push((Occur::MustNot, Self::word_query(f, &pw, m, &plain)));
@@ -413,6 +425,15 @@ impl QueryPlan {
             }
         }
     }
+}
+
+/// Whether a word found as a word in `df` of `n` passages also gets the substring clause:
+/// not when it is common (over [`Weights::cross_boundary_max_share`] of the passages, and
+/// over [`Weights::cross_boundary_min_df`] of them), where its substring matches add little
+/// to its word matches and cost the most.
+fn cross_boundary(df: u64, n: f32, w: &Weights) -> bool {
+    let df = df as f32;
+    df <= w.cross_boundary_max_share * n || df <= w.cross_boundary_min_df as f32
 }
 
 /// Over a library, a required word found in most passages (`规定`, `应当`) carries little:

@@ -38,6 +38,14 @@ pub struct Weights {
     /// Boost of a word found only as a substring across word boundaries (`约定不明` in
     /// `约定|不明确`), relative to 1 for a word match.
     pub cross_boundary: f32,
+    /// The substring clause only for words found as a word in at most this share of the
+    /// passages: a common word's substring matches add little to its word matches, and
+    /// its characters' long postings make the phrase the costliest clause of a query.
+    pub cross_boundary_max_share: f32,
+    /// See `cross_boundary_max_share`: a word in at most this many passages always gets it.
+    pub cross_boundary_min_df: usize,
+    /// Whether the expansion's words get the substring clause too (1) or not (0).
+    pub cross_boundary_expanded: f32,
     /// Relaxed queries: a bonus per matched word, times the word's idf (coverage).
     pub coverage: f32,
     /// From this many required words a query is long: searched relaxed from the start.
@@ -98,6 +106,9 @@ impl Default for Weights {
             chapter_title: 0.2,
             optional: 0.3,
             cross_boundary: 0.3,
+            cross_boundary_max_share: 0.01,
+            cross_boundary_min_df: 1000,
+            cross_boundary_expanded: 1.0,
             coverage: 0.0,
             long_query_words: 4,
             min_share: 0.0,
@@ -176,6 +187,9 @@ fn weights_from_value(v: serde_json::Value) -> Result<Weights, String> {
         chapter_title: f("chapter_title", d.chapter_title),
         optional: f("optional", d.optional),
         cross_boundary: f("cross_boundary", d.cross_boundary),
+        cross_boundary_max_share: f("cross_boundary_max_share", d.cross_boundary_max_share),
+        cross_boundary_expanded: f("cross_boundary_expanded", d.cross_boundary_expanded),
+        cross_boundary_min_df: u("cross_boundary_min_df", d.cross_boundary_min_df),
         coverage: f("coverage", d.coverage),
         long_query_words: u("long_query_words", d.long_query_words),
         min_share: f("min_share", d.min_share),
