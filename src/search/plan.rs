@@ -390,11 +390,11 @@ impl QueryPlan {
                 Term::from_field_text(f.entry_exact, &self.compact),
                 IndexRecordOption::Basic,
             );
-            clauses.push(should(gram_phrase(f.grams, &self.compact), w8.run));
+            push_should(clauses, gram_phrase(f.grams, &self.compact), w8.run);
             // The whole query is a heading's title: the heading's opening passage first.
-            clauses.push(should(Box::new(exact), 30.0));
+            push_should(clauses, Box::new(exact), 30.0);
             // The whole query inside a heading: the heading's opening passage.
-            clauses.push(should(gram_phrase(f.entry_grams, &self.compact), 2.5));
+            push_should(clauses, gram_phrase(f.entry_grams, &self.compact), 2.5);
         }
         for run in &self.runs {
             if run.len() >= 2 {
@@ -405,7 +405,7 @@ impl QueryPlan {
                     .collect();
                 let slop = (2 * run.len()) as u32;
                 let q = PhraseQuery::new_with_offset_and_slop(terms, slop);
-                clauses.push(should(Box::new(q), w8.proximity));
+                push_should(clauses, Box::new(q), w8.proximity);
             }
         }
         for w in &self.words {
@@ -421,7 +421,7 @@ impl QueryPlan {
                     Term::from_field_text(field, &w.text),
                     IndexRecordOption::WithFreqs,
                 );
-                clauses.push(should(Box::new(q), boost * w.boost));
+                push_should(clauses, Box::new(q), boost * w.boost);
             }
         }
     }
@@ -471,8 +471,11 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     }
 }
 
-fn should(q: Box<dyn Query>, boost: f32) -> (Occur, Box<dyn Query>) {
-    (Occur::Should, Box::new(BoostQuery::new(q, boost)))
+/// Adds `q` as an optional clause at `boost`; none at 0 (it would only cost).
+fn push_should(clauses: &mut Vec<(Occur, Box<dyn Query>)>, q: Box<dyn Query>, boost: f32) {
+    if boost != 0.0 {
+        clauses.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+    }
 }
 
 /// A substring query on a gram field: the phrase of the text's characters (one

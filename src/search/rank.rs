@@ -259,6 +259,9 @@ pub struct DocTable {
     kind: Vec<Kind>,
     /// Folded title and subtitle, word characters only.
     title: Vec<String>,
+    /// The documents whose `title` holds each character, in order: a word's titles are
+    /// looked for among those of its rarest character only.
+    title_chars: HashMap<char, Vec<u32>>,
     /// The places a local text belongs to: its province's folder and the place its title
     /// begins with (`山东`, `东营`); none for other texts.
     place: Vec<Vec<String>>,
@@ -296,17 +299,28 @@ impl DocTable {
                 *e = d.meta.date.clone();
             }
         }
+        let title: Vec<String> = docs
+            .iter()
+            .map(|d| {
+                let sub = d.meta.subtitle.as_deref().unwrap_or("");
+                compact(&format!("{}{sub}", d.title))
+            })
+            .collect();
+        let mut title_chars: HashMap<char, Vec<u32>> = HashMap::new();
+        for (i, t) in title.iter().enumerate() {
+            for c in t.chars() {
+                let v = title_chars.entry(c).or_default();
+                if v.last() != Some(&(i as u32)) {
+                    v.push(i as u32);
+                }
+            }
+        }
         DocTable {
+            title,
+            title_chars,
             kind: docs
                 .iter()
                 .map(|d| Kind::of(d.meta.doc_type.as_deref()))
-                .collect(),
-            title: docs
-                .iter()
-                .map(|d| {
-                    let sub = d.meta.subtitle.as_deref().unwrap_or("");
-                    compact(&format!("{}{sub}", d.title))
-                })
                 .collect(),
             place: docs
                 .iter()
@@ -335,6 +349,25 @@ impl DocTable {
                 .map(|d| law_prior().get(&d.title).copied().unwrap_or(0.0))
                 .collect(),
         }
+    }
+
+    /// The documents whose title (or subtitle) contains `word`, in order.
+    fn titles_with(&self, word: &str) -> Vec<usize> {
+        let mut rarest: Option<&[u32]> = None;
+        for c in word.chars() {
+            let docs = self.title_chars.get(&c).map_or(&[][..], |v| v.as_slice());
+            if rarest.is_none_or(|r| docs.len() < r.len()) {
+                rarest = Some(docs);
+            }
+        }
+        let Some(cands) = rarest else {
+            return (0..self.len()).collect();
+        };
+        cands
+            .iter()
+            .map(|&d| d as usize)
+            .filter(|&d| self.title.get(d).is_some_and(|t| t.contains(word)))
+            .collect()
     }
 
     /// Number of documents.
@@ -458,28 +491,23 @@ fn title_evidence(table: &DocTable, words: &[EvidenceWord<'_>], w: &Weights) -> 
         return out;
     }
     let mut total = 0.0f32;
-    let mut weighted: Vec<(&str, f32)> = Vec::new();
+    let mut got = vec![0.0f32; n];
     for word in words {
-        let df = table.title.iter().filter(|t| t.contains(word.text)).count();
-        let rarity = ((n as f32 + 1.0) / (df as f32 + 1.0)).ln();
+        let docs = table.titles_with(word.text);
+        let rarity = ((n as f32 + 1.0) / (docs.len() as f32 + 1.0)).ln();
         // A word in (nearly) every title says nothing; one in no title adds no evidence
         // but still counts in the query's weight.
         let weight = rarity * word.boost;
         total += weight;
-        if df > 0 {
-            weighted.push((word.text, weight));
+        for d in docs {
+            got[d] += weight;
         }
     }
     if total <= 0.0 {
         return out;
     }
-    for (d, t) in table.title.iter().enumerate() {
-        let got: f32 = weighted
-            .iter()
-            .filter(|(x, _)| t.contains(x))
-            .map(|(_, wt)| wt)
-            .sum();
-        out[d] = w.title * got / total;
+    for (o, g) in out.iter_mut().zip(got) {
+        *o = w.title * g / total;
     }
     out
 }
