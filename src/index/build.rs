@@ -280,10 +280,10 @@ fn add_passages(
             .then_some(key.as_str());
         let mut prev: Option<&corpus::Passage> = None;
         for p in &d.passages {
-            // The first passage under its innermost heading opens it.
-            let opens = prev.is_none_or(|q| {
-                q.section != p.section || q.sidebar != p.sidebar || q.chapter != p.chapter
-            });
+            // The first passage of its section (or sidebar) opens it: the entry fields
+            // written for an opening passage are its section's and sidebar's titles, so a
+            // new item (`1.`) of a policy text's section does not open the section again.
+            let opens = prev.is_none_or(|q| q.section_headings() != p.section_headings());
             prev = Some(p);
             writer.add_document(fields.library_document(
                 p,
@@ -321,9 +321,7 @@ fn compile_dictionary(full: &Segmenter, docs: &[Document]) -> Result<String> {
         headings(&d.outline, &mut titles);
         for p in &d.passages {
             titles.extend(p.lead.as_deref());
-            for h in [&p.chapter, &p.section, &p.sidebar].into_iter().flatten() {
-                titles.insert(h.title.as_str());
-            }
+            titles.extend(p.path.iter().map(|h| h.title.as_str()));
         }
     }
     full.compile_for(
