@@ -123,8 +123,11 @@ fn build_locked(
     if docs.is_empty() {
         return Err(corpus::CorpusError::Empty(corpus_dir.to_path_buf()).into());
     }
-    let full =
-        Arc::new(full.map_err(|_| Error::Internal("the dictionary loader panicked".into()))??);
+    let mut full = full.map_err(|_| Error::Internal("the dictionary loader panicked".into()))??;
+    let terms = super::terms::extract(&docs, super::terms::Rule::from_env(), &full);
+    full.add_terms(terms.iter().map(String::as_str));
+    let full = Arc::new(full);
+    tracing::info!(terms = terms.len(), "domain terms extracted");
     tracing::info!(
         ms = started.elapsed().as_millis() as u64,
         documents = docs.len(),
@@ -135,6 +138,9 @@ fn build_locked(
     std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let (passages, bytes) = write_index(&tmp, &full, &docs, progress, started)?;
     write_docs(&tmp, &docs)?;
+    let mut listed = terms.join("\n");
+    listed.push('\n');
+    write_synced(&tmp.join(super::terms::TERMS_FILE), listed.as_bytes())?;
     let built_at = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
