@@ -130,6 +130,27 @@ mod tests {
     }
 
     #[test]
+    fn candidates_of_a_policy_text() {
+        let raw = "关于推进县域商业建设的意见\n\n一、总体要求\n\n（一）县域商业。推进“县乡村三级物流”建设，落实《县域商业建设指南》，“数商兴农”行动，“十四五”时期，“5G”和“乡村”。\n";
+        let doc = crate::corpus::parse_policy(raw, "d", Default::default());
+        let Ok(doc) = doc else {
+            panic!("the text parses: {doc:?}");
+        };
+        let docs = [doc];
+        let quoted: Vec<String> = candidates(&docs, Rule::Quoted).into_iter().collect();
+        assert_eq!(
+            quoted,
+            ["十四五", "县乡村三级物流", "县域商业建设指南", "数商兴农"]
+        );
+        let all = candidates(&docs, Rule::All);
+        assert!(
+            all.contains("县域商业") && all.contains("总体要求"),
+            "{all:?}"
+        );
+        assert!(candidates(&docs, Rule::Off).is_empty());
+    }
+
+    #[test]
     fn only_runs_of_ideographs_of_three_to_eight() {
         assert!(ideographs("以工代赈"));
         assert!(!ideographs("十四五，规划"));
