@@ -138,8 +138,7 @@ fn build_locked(
     std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let (passages, bytes) = write_index(&tmp, &full, &docs, progress, started)?;
     write_docs(&tmp, &docs)?;
-    let mut listed = terms.join("\n");
-    listed.push('\n');
+    let listed: String = terms.iter().map(|t| format!("{t}\n")).collect();
     write_synced(&tmp.join(super::terms::TERMS_FILE), listed.as_bytes())?;
     let built_at = SystemTime::now()
         .duration_since(UNIX_EPOCH)
