@@ -112,7 +112,8 @@ fn build_locked(
     // Stamps first: a file changed while the build reads it gets a newer stamp than the
     // one recorded, so the next check hashes it again.
     let (dirs, files, corpus_hash) = freshness::record(corpus_dir)?;
-    let domain = freshness::read_domain_dict(corpus_dir)?;
+    let rule = super::terms::Rule::from_env();
+    let domain = freshness::dictionary_source(corpus_dir, rule)?;
     // The full dictionary loads (≈ 0.5 s) while the corpus is parsed.
     let (parsed, full) = std::thread::scope(|s| {
         let full = s.spawn(|| Segmenter::full(&domain));
@@ -124,7 +125,7 @@ fn build_locked(
         return Err(corpus::CorpusError::Empty(corpus_dir.to_path_buf()).into());
     }
     let mut full = full.map_err(|_| Error::Internal("the dictionary loader panicked".into()))??;
-    let terms = super::terms::extract(&docs, super::terms::Rule::from_env(), &full);
+    let terms = super::terms::extract(&docs, rule, &full);
     full.add_terms(terms.iter().map(String::as_str));
     let full = Arc::new(full);
     tracing::info!(terms = terms.len(), "domain terms extracted");

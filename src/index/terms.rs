@@ -14,8 +14,9 @@
 //! as the index did; they are also written to the generation as `terms.txt`, one a line.
 //! `ZHENGCE_TERMS=off|quoted|all` picks the rule (default `off`: the measurements in
 //! RELEVANCE.md, "Domain dictionary", decide); the terms are a function of the corpus
-//! (whose hash the generation records) and of the rule, which the index does not record:
-//! rebuild (`zhengce index`) after changing it.
+//! (whose hash the generation records) and of the rule, which joins the dictionary hash
+//! (see [`freshness::dictionary_source`](super::freshness::dictionary_source)): changing
+//! it makes the index stale.
 
 use crate::analysis::{Segmenter, fold};
 use crate::corpus::Document;
@@ -42,6 +43,15 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// The rule's name, as `ZHENGCE_TERMS` gives it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::Off => "off",
+            Rule::Quoted => "quoted",
+            Rule::All => "all",
+        }
+    }
+
     /// The rule `ZHENGCE_TERMS` names (`quoted`, `all`; unset, `off` and unknown: off).
     pub fn from_env() -> Rule {
         match std::env::var("ZHENGCE_TERMS").as_deref() {
