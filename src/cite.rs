@@ -47,7 +47,7 @@
 //! [`cite_with`] also stops at a [`Deadline`].
 
 use crate::analysis::{fold, is_word_char};
-use crate::corpus::{Passage, PassageKind, format_pages};
+use crate::corpus::{Passage, format_pages, path};
 use crate::index::{DocBases, OpenIndex};
 use crate::{Deadline, DocFilter, Engine, Error, Result, deadline};
 use serde::Serialize;
@@ -762,30 +762,10 @@ fn closest(ctx: &mut Ctx<'_>, needle: &[char]) -> Result<Vec<CiteMatch>> {
     Ok(out)
 }
 
-/// The labels of the outline group a passage stands in: `前言`, or its part, chapter,
-/// section and sidebar labels, as passage citations print them (`一、` → `一`).
-pub(crate) fn group_labels(p: &Passage) -> Vec<String> {
-    let mut out = Vec::new();
-    if p.kind == PassageKind::Preface {
-        out.push("前言".to_string());
-    }
-    for h in [&p.part, &p.chapter, &p.section, &p.sidebar]
-        .into_iter()
-        .flatten()
-    {
-        out.push(h.label.trim_end_matches(['、', '.', '．']).to_string());
-    }
-    out
-}
-
-/// The labels locating a passage: its [`group_labels`] and, in a line-broken policy text,
-/// its item (`2.` → `2`).
-pub(crate) fn labels(p: &Passage) -> Vec<String> {
-    let mut out = group_labels(p);
-    if let Some(h) = &p.item {
-        out.push(h.label.trim_end_matches(['、', '.', '．']).to_string());
-    }
-    out
+/// The labels locating a passage: those of its outline group without the article, and
+/// in a line-broken policy text its item (`2.` → `2`).
+pub(crate) fn labels(p: &Passage) -> Vec<&str> {
+    path::cited_labels(p.group())
 }
 
 /// `《title》` followed by where `first` … `last` stand: the article of a law
@@ -793,11 +773,11 @@ pub(crate) fn labels(p: &Passage) -> Vec<String> {
 /// (`第一章第一节`).
 pub(crate) fn place(title: &str, first: &Passage, last: &Passage) -> String {
     let mut s = format!("《{title}》");
-    if let (Some(a), Some(b)) = (&first.article, &last.article) {
-        s.push_str(a);
-        if a != b {
+    if let (Some(a), Some(b)) = (path::article(&first.path), path::article(&last.path)) {
+        s.push_str(&a.label);
+        if a.label != b.label {
             s.push('至');
-            s.push_str(b);
+            s.push_str(&b.label);
         }
         return s;
     }

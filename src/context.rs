@@ -26,8 +26,8 @@
 //! `used` counts the characters of passage text returned (the separators between the
 //! passages of a group are not counted); it never exceeds `budget`.
 
-use crate::cite::{group_labels, place};
-use crate::corpus::{Passage, format_pages};
+use crate::cite::place;
+use crate::corpus::{Passage, PathHeading, format_pages};
 use crate::search::SearchRequest;
 use crate::{Deadline, DocFilter, Engine, Error, Result};
 use serde::Serialize;
@@ -337,10 +337,11 @@ fn group(
     groups
 }
 
-/// The outline group of a passage: its part, chapter, section and sidebar labels (and
-/// whether it is in the preface). The items of a policy text's section are one group.
-fn group_key(p: &Passage) -> Vec<String> {
-    group_labels(p)
+/// The outline group of a passage for context: the headings of its section (its part,
+/// chapter, section and sidebar, or the preface). The items of a policy text's section
+/// are one group.
+fn group_key(p: &Passage) -> &[PathHeading] {
+    p.section_headings()
 }
 
 fn make_group(docs: &[crate::index::DocInfo], members: &[Chosen]) -> Option<ContextGroup> {

@@ -5,12 +5,13 @@
 //!   body `{"error": {"code", "message"}}` ([`ErrorBody`]). [`Failure::from`] maps the
 //!   library's [`Error`]; [`check_query`] makes the checks every front end makes of a
 //!   query (`missing_query`, `empty_query`, `query_too_long`).
-//! - [`PassageResponse`] (`show --json`, `/api/passages/{id}`), [`TocResponse`]
+//! - [`PassageResponse`] (`show --json`, `/api/passages/{id}`), [`PassageRecord`]
+//!   (`passages --json`), [`TocResponse`]
 //!   (`toc --json`, `/api/toc`) and [`DocumentList`] (`toc --list --json`).
 //! - [`snippet_text`]: an HTML snippet as text, its marks replaced, for a terminal or a
 //!   plain-text client.
 
-use crate::corpus::{Node, Passage};
+use crate::corpus::{Node, Passage, PathHeading};
 use crate::index::DocInfo;
 use crate::search::MAX_QUERY_CHARS;
 use crate::{Engine, Error, Result};
@@ -170,6 +171,28 @@ impl PassageResponse {
             prev: prev.map(|p| p.id),
             next: next.map(|p| p.id),
         })
+    }
+}
+
+/// One passage as `zhengce passages --json` prints it: the passage (its headings under
+/// `headings`, as in every response) and `path`, the same heading list: in this record
+/// nothing else is called `path`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassageRecord<'a> {
+    /// The passage.
+    #[serde(flatten)]
+    pub passage: &'a Passage,
+    /// Its headings, outermost first (`{"kind", "label", "title", "number"}`).
+    pub path: &'a [PathHeading],
+}
+
+impl<'a> PassageRecord<'a> {
+    /// The record of `p`.
+    pub fn of(p: &'a Passage) -> Self {
+        PassageRecord {
+            passage: p,
+            path: &p.path,
+        }
     }
 }
 

@@ -320,6 +320,8 @@ fn every_passage_has_headings_that_match_its_citation() {
             if let Err(e) = headings_match_citation(&p) {
                 panic!("{}: {e}", p["id"]);
             }
+            // `path` is the heading list too (the one key name of every response).
+            assert_eq!(p["path"], p["headings"], "{}", p["id"]);
             for h in p["headings"].as_array().into_iter().flatten() {
                 kinds.insert(h["kind"].as_str().unwrap_or("?").to_string());
             }

@@ -460,3 +460,32 @@ fn groups_and_sections_come_from_the_path() {
     assert!(first.same_group(next) && !next.opens_group(Some(first)));
     assert!(law.passages[0].opens_group(None));
 }
+
+/// The place of a citation: what follows `《title》`, without the pages.
+fn cited_place(citation: &str) -> &str {
+    let place = citation.split_once('》').map_or("", |(_, rest)| rest);
+    place.split_once('，').map_or(place, |(place, _)| place)
+}
+
+#[test]
+fn every_path_rebuilds_its_citation() {
+    let root = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/library"
+    ));
+    let (docs, _) = zhengce::corpus::load_library(root).expect("the fixture library loads");
+    let mut n = 0;
+    for d in docs.iter().chain([&*DOC]) {
+        for p in &d.passages {
+            let labels: String = zhengce::corpus::path::cited_labels(&p.path).concat();
+            assert_eq!(labels, cited_place(&p.citation), "{}: {:?}", p.id, p.path);
+            assert!(
+                p.citation.starts_with(&format!("《{}》", d.title)),
+                "{}",
+                p.id
+            );
+            n += 1;
+        }
+    }
+    assert!(n > 400, "{n} passages");
+}

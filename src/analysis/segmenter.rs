@@ -142,6 +142,18 @@ impl Segmenter {
         })
     }
 
+    /// Adds `terms` (folded words) to a full segmenter as words of their own, as a domain
+    /// dictionary line without a frequency would; the hash stays that of the files it was
+    /// built from (the terms come from the corpus, which the index stamps itself).
+    pub fn add_terms<'a>(&mut self, terms: impl IntoIterator<Item = &'a str>) {
+        for word in terms {
+            let freq = self.jieba.add_word(word, None, Some("n"));
+            if let Some(e) = self.entries.as_mut() {
+                e.insert(word.to_string(), (freq, "n".to_string()));
+            }
+        }
+    }
+
     /// The hash of the dictionary made of the embedded base dictionary and `domain`. The
     /// base dictionary is part of the binary, so its size and a sample stand for it.
     pub fn hash_for(domain: &str) -> String {

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use zhengce::corpus::{Node, format_pages};
 use zhengce::index::DocInfo;
 use zhengce::response::{
-    DocumentList, Failure, PassageResponse, TocResponse, check_query, snippet_text,
+    DocumentList, Failure, PassageRecord, PassageResponse, TocResponse, check_query, snippet_text,
 };
 use zhengce::search::SearchRequest;
 use zhengce::{DocFilter, Engine, Error};
@@ -242,7 +242,7 @@ pub fn passages(engine: &Engine, json: bool, out: &mut dyn Write) -> Result<Exit
     for d in engine.documents().iter() {
         for p in engine.passages_of(&d.id)? {
             if json {
-                serde_json::to_writer(&mut *out, &p)?;
+                serde_json::to_writer(&mut *out, &PassageRecord::of(&p))?;
                 writeln!(out)?;
             } else {
                 writeln!(out, "{}\t{}\t{}", p.id, p.citation, p.text)?;

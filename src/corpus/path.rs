@@ -67,6 +67,22 @@ pub enum Slot {
     Article,
 }
 
+impl Slot {
+    /// The legacy field's JSON name (`chapter`, `item`, …; `None` for [`Slot::None`]):
+    /// also the class of the heading in the reader page.
+    pub const fn field(self) -> Option<&'static str> {
+        match self {
+            Slot::None => None,
+            Slot::Part => Some("part"),
+            Slot::Chapter => Some("chapter"),
+            Slot::Section => Some("section"),
+            Slot::Sidebar => Some("sidebar"),
+            Slot::Item => Some("item"),
+            Slot::Article => Some("article"),
+        }
+    }
+}
+
 /// One row of the heading-kind table.
 #[derive(Debug, Clone, Copy)]
 pub struct KindRow {
@@ -210,6 +226,16 @@ pub fn section_of(path: &[PathHeading]) -> &[PathHeading] {
     &g[..n]
 }
 
+/// The headings of `path` that fill a legacy field (see [`Slots::of`]): for each
+/// field, the innermost heading of that field, in path order.
+pub fn innermost(path: &[PathHeading]) -> impl Iterator<Item = &PathHeading> {
+    path.iter().enumerate().filter_map(move |(i, h)| {
+        let slot = h.kind.row().slot;
+        let shadowed = path[i + 1..].iter().any(|g| g.kind.row().slot == slot);
+        (slot != Slot::None && !shadowed).then_some(h)
+    })
+}
+
 /// The article heading of a path, if it ends in one.
 pub fn article(path: &[PathHeading]) -> Option<&PathHeading> {
     path.last().filter(|h| h.kind == HeadingKind::Article)
@@ -273,6 +299,9 @@ mod tests {
         assert_eq!(group(&path).len(), 3);
         assert_eq!(section_of(&path), group(&path));
         assert_eq!(citation("法", &path, None), "《法》第六条");
+        let inner: Vec<&str> = innermost(&path).map(|h| h.label.as_str()).collect();
+        assert_eq!(inner, ["第一分编", "第二章", "第六条"]);
+        assert_eq!(cited_labels(group(&path)), ["第一编", "第一分编", "第二章"]);
     }
 
     #[test]

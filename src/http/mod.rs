@@ -317,6 +317,26 @@ where
         .map_err(ApiError::from)
 }
 
+/// Runs engine work [`blocking`] over the documents `doc` and `doc_type` leave (the
+/// `doc` and `type` parameters), under a [`work_deadline`]: the tail of every filtered
+/// handler but search.
+async fn in_scope<T, F>(
+    st: AppState,
+    doc: Option<String>,
+    doc_type: Option<String>,
+    work: F,
+) -> Result<Json<T>, ApiError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Engine, &crate::DocFilter, crate::Deadline) -> crate::Result<T> + Send + 'static,
+{
+    let deadline = work_deadline();
+    let filter = crate::DocFilter::new(doc, doc_type);
+    Ok(Json(
+        blocking(st, move |e| work(e, &filter, deadline)).await?,
+    ))
+}
+
 fn path_id(p: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
     match p {
         Ok(Path(id)) => Ok(id),
@@ -381,14 +401,13 @@ async fn cite(
             matches: Vec::new(),
         }));
     }
-    let deadline = work_deadline();
-    let filter = crate::DocFilter::new(params.doc, params.doc_type);
-    Ok(Json(
-        blocking(st, move |e| {
-            crate::cite::cite_with(e, &text, &filter, Some(deadline))
-        })
-        .await?,
-    ))
+    in_scope(
+        st,
+        params.doc,
+        params.doc_type,
+        move |e, filter, deadline| crate::cite::cite_with(e, &text, filter, Some(deadline)),
+    )
+    .await
 }
 
 /// The parameters of `/api/context`.
@@ -442,14 +461,15 @@ async fn context(
         .neighbors
         .unwrap_or(crate::context::DEFAULT_NEIGHBORS);
     crate::context::validate(budget, neighbors)?;
-    let deadline = work_deadline();
-    let filter = crate::DocFilter::new(params.doc, params.doc_type);
-    Ok(Json(
-        blocking(st, move |e| {
-            crate::context::context_with(e, &q, budget, neighbors, &filter, Some(deadline))
-        })
-        .await?,
-    ))
+    in_scope(
+        st,
+        params.doc,
+        params.doc_type,
+        move |e, filter, deadline| {
+            crate::context::context_with(e, &q, budget, neighbors, filter, Some(deadline))
+        },
+    )
+    .await
 }
 
 /// One passage, with its heading path and the ids of its neighbours.

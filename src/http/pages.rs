@@ -108,8 +108,10 @@ fn not_found_page(id: &str, what: &str) -> Response {
         .into_response()
 }
 
+/// Whether `a` and `b` stand in one section (or sidebar) of one document; the items of a
+/// policy text's section are one place.
 fn same_place(a: &Passage, b: &Passage) -> bool {
-    a.doc == b.doc && a.chapter == b.chapter && a.section == b.section && a.sidebar == b.sidebar
+    a.doc == b.doc && a.section_headings() == b.section_headings()
 }
 
 /// The passages around `p` in its section (same chapter, section and sidebar), in order,

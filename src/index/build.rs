@@ -112,7 +112,8 @@ fn build_locked(
     // Stamps first: a file changed while the build reads it gets a newer stamp than the
     // one recorded, so the next check hashes it again.
     let (dirs, files, corpus_hash) = freshness::record(corpus_dir)?;
-    let domain = freshness::read_domain_dict(corpus_dir)?;
+    let rule = super::terms::Rule::from_env();
+    let domain = freshness::dictionary_source(corpus_dir, rule)?;
     // The full dictionary loads (≈ 0.5 s) while the corpus is parsed.
     let (parsed, full) = std::thread::scope(|s| {
         let full = s.spawn(|| Segmenter::full(&domain));
@@ -123,8 +124,11 @@ fn build_locked(
     if docs.is_empty() {
         return Err(corpus::CorpusError::Empty(corpus_dir.to_path_buf()).into());
     }
-    let full =
-        Arc::new(full.map_err(|_| Error::Internal("the dictionary loader panicked".into()))??);
+    let mut full = full.map_err(|_| Error::Internal("the dictionary loader panicked".into()))??;
+    let terms = super::terms::extract(&docs, rule, &full);
+    full.add_terms(terms.iter().map(String::as_str));
+    let full = Arc::new(full);
+    tracing::info!(terms = terms.len(), "domain terms extracted");
     tracing::info!(
         ms = started.elapsed().as_millis() as u64,
         documents = docs.len(),
@@ -135,6 +139,8 @@ fn build_locked(
     std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
     let (passages, bytes) = write_index(&tmp, &full, &docs, progress, started)?;
     write_docs(&tmp, &docs)?;
+    let listed: String = terms.iter().map(|t| format!("{t}\n")).collect();
+    write_synced(&tmp.join(super::terms::TERMS_FILE), listed.as_bytes())?;
     let built_at = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -280,10 +286,10 @@ fn add_passages(
             .then_some(key.as_str());
         let mut prev: Option<&corpus::Passage> = None;
         for p in &d.passages {
-            // The first passage under its innermost heading opens it.
-            let opens = prev.is_none_or(|q| {
-                q.section != p.section || q.sidebar != p.sidebar || q.chapter != p.chapter
-            });
+            // The first passage of its section (or sidebar) opens it: the entry fields
+            // written for an opening passage are its section's and sidebar's titles, so a
+            // new item (`1.`) of a policy text's section does not open the section again.
+            let opens = prev.is_none_or(|q| q.section_headings() != p.section_headings());
             prev = Some(p);
             writer.add_document(fields.library_document(
                 p,
@@ -321,9 +327,7 @@ fn compile_dictionary(full: &Segmenter, docs: &[Document]) -> Result<String> {
         headings(&d.outline, &mut titles);
         for p in &d.passages {
             titles.extend(p.lead.as_deref());
-            for h in [&p.chapter, &p.section, &p.sidebar].into_iter().flatten() {
-                titles.insert(h.title.as_str());
-            }
+            titles.extend(p.path.iter().map(|h| h.title.as_str()));
         }
     }
     full.compile_for(

@@ -15,6 +15,7 @@
 //! recorded one, and only those files are stat'ed (no directory is listed). Any changed
 //! directory falls back to the full walk.
 
+use super::terms::Rule;
 use super::{DICT_FILE, FORMAT_VERSION, Meta};
 use crate::analysis::Segmenter;
 use crate::corpus;
@@ -220,9 +221,26 @@ pub fn read_domain_dict(corpus_dir: &Path) -> Result<String> {
     }
 }
 
+/// The dictionary text a build of `corpus_dir` starts from, and whose hash the index
+/// records: the user's `terms.dic` and, when terms are extracted by `rule`, a comment line
+/// naming it (the segmenter skips comments), so that a change of rule makes the index
+/// stale as an edit of `terms.dic` does. Without extraction it is `terms.dic` alone.
+pub fn dictionary_source(corpus_dir: &Path, rule: Rule) -> Result<String> {
+    let mut domain = read_domain_dict(corpus_dir)?;
+    if rule != Rule::Off {
+        if !domain.is_empty() && !domain.ends_with('\n') {
+            domain.push('\n');
+        }
+        domain.push_str("# extracted terms: ");
+        domain.push_str(rule.name());
+        domain.push('\n');
+    }
+    Ok(domain)
+}
+
 /// Why an index no longer matches its corpus, if it does not.
 pub fn check_fresh(meta: &Meta, corpus_dir: &Path) -> Result<Option<String>> {
-    let domain = read_domain_dict(corpus_dir)?;
+    let domain = dictionary_source(corpus_dir, Rule::from_env())?;
     if Segmenter::hash_for(&domain) != meta.dict_hash {
         return Ok(Some("the dictionary changed".into()));
     }
@@ -265,6 +283,22 @@ mod tests {
         let after = corpus_stamps(d).expect("stamps");
         assert!(after.iter().any(|s| s.path == "c/y.txt"));
         assert_ne!(before, corpus_fingerprint(d).expect("fp"));
+    }
+
+    #[test]
+    fn the_extraction_rule_joins_the_dictionary_source() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        assert_eq!(dictionary_source(d, Rule::Off).expect("none"), "");
+        std::fs::write(d.join(DICT_FILE), "以工代赈").expect("write");
+        assert_eq!(dictionary_source(d, Rule::Off).expect("off"), "以工代赈");
+        let quoted = dictionary_source(d, Rule::Quoted).expect("quoted");
+        assert_eq!(quoted, "以工代赈\n# extracted terms: quoted\n");
+        let all = dictionary_source(d, Rule::All).expect("all");
+        assert_ne!(Segmenter::hash_for(&quoted), Segmenter::hash_for(&all));
+        // The rule line is a comment: the same words as the file alone.
+        let seg = Segmenter::full(&quoted).expect("dictionary");
+        assert!(seg.has_word("以工代赈"));
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod freshness;
 pub mod layout;
 pub mod open;
 mod schema;
+pub mod terms;
 
 pub use build::{BuildStats, build, build_with, load_corpus};
 pub use freshness::{
@@ -34,7 +35,7 @@ use crate::corpus::{DocMeta, Node};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the schema or the analysis changes meaning.
-pub const FORMAT_VERSION: u32 = 10;
+pub const FORMAT_VERSION: u32 = 11;
 /// The domain dictionary's file name inside a corpus directory.
 pub const DICT_FILE: &str = "terms.dic";
 const COMPILED_DICT: &str = "dict.txt";

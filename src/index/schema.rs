@@ -3,6 +3,7 @@
 use crate::Result;
 use crate::analysis::{GRAMS, PARTS, WORDS};
 use crate::corpus::Passage;
+use crate::corpus::path::{self, Slot};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -163,8 +164,10 @@ impl Fields {
         d.add_text(self.doc_type, doc_type);
         d.add_u64(self.docn, docn);
         d.add_u64(self.fold, versions.map_or(0, |k| fold_key(k, p)));
-        for h in [&p.part, &p.item].into_iter().flatten() {
-            d.add_text(self.titles, &h.title);
+        for h in path::innermost(&p.path) {
+            if matches!(h.kind.row().slot, Slot::Part | Slot::Item) {
+                d.add_text(self.titles, &h.title);
+            }
         }
         Ok(d)
     }
@@ -185,10 +188,15 @@ impl Fields {
         if let Some(lead) = &p.lead {
             d.add_text(self.lead, lead);
         }
-        if let Some(h) = &p.chapter {
-            d.add_text(self.chapter_title, &h.title);
-        }
-        for h in [&p.section, &p.sidebar].into_iter().flatten() {
+        for h in path::innermost(&p.path) {
+            match h.kind.row().slot {
+                Slot::Chapter => {
+                    d.add_text(self.chapter_title, &h.title);
+                    continue;
+                }
+                Slot::Section | Slot::Sidebar => {}
+                _ => continue,
+            }
             // The label too, so that `专栏1` or `第三节` can be searched.
             let labelled = format!("{} {}", h.label, h.title);
             d.add_text(self.titles, &labelled);

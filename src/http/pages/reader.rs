@@ -5,7 +5,7 @@
 //! in the passages that match and a bar to step from one of them to the next.
 
 use super::{escape, not_found_page, url_segment};
-use crate::corpus::{Heading, Node, NodeKind, Passage, PassageKind};
+use crate::corpus::{Node, NodeKind, Passage, PassageKind, PathHeading};
 use crate::index::DocInfo;
 use crate::search::snippet::mark_html;
 use crate::{Engine, SearchRequest};
@@ -83,18 +83,14 @@ fn heading_key(label: &str, title: &str) -> String {
         .to_string()
 }
 
-/// The headings a passage stands under, outermost first, with their depth class.
-fn headings_of(p: &Passage) -> Vec<(&'static str, &Heading)> {
-    [
-        ("part", &p.part),
-        ("chapter", &p.chapter),
-        ("section", &p.section),
-        ("item", &p.item),
-        ("sidebar", &p.sidebar),
-    ]
-    .into_iter()
-    .filter_map(|(k, h)| h.as_ref().map(|h| (k, h)))
-    .collect()
+/// The headings a passage stands under, outermost first (its path without the article),
+/// with their depth class (the legacy field each fills: `part`, `chapter`, `section`,
+/// `sidebar`, `item`). A preface has none.
+fn headings_of(p: &Passage) -> Vec<(&'static str, &PathHeading)> {
+    p.group()
+        .iter()
+        .filter_map(|h| h.kind.row().slot.field().map(|k| (k, h)))
+        .collect()
 }
 
 /// The other dated versions of `doc` (same title and subtitle), newest first.
@@ -386,6 +382,8 @@ fn passage(
 }
 
 /// The passage text as HTML: escaped, the article label (`第六条`) in bold, the marks.
+/// The label is the passage's `article` field (derived from its path): it is also what a
+/// passage given as JSON without `headings` carries.
 fn text_html(p: &Passage, marks: Option<&[[usize; 2]]>) -> String {
     let label = p
         .article
