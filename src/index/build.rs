@@ -295,8 +295,7 @@ fn add_passages(
                 p,
                 seq,
                 opens,
-                docn as u64,
-                doc_type,
+                (docn as u64, &d.title, doc_type),
                 versioned,
             )?)?;
             seq += 1;
