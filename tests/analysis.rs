@@ -5,8 +5,13 @@ use tantivy::tokenizer::{TokenStream, Tokenizer};
 use zhengce::analysis::{GramTokenizer, Segmenter, WordTokenizer};
 
 static SEG: LazyLock<Arc<Segmenter>> = LazyLock::new(|| {
-    let domain = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/terms.dic"))
-        .expect("terms.dic");
+    // A user dictionary in the documented format (the test fixture, not the plan corpus's
+    // file, which holds no active terms since the index extracts them by rule).
+    let domain = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/terms.dic"
+    ))
+    .expect("terms.dic");
     Arc::new(Segmenter::full(&domain).expect("dictionary"))
 });
 

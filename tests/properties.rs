@@ -7,7 +7,8 @@ use zhengce::corpus::{Document, Node, Sidecar, parse_plan};
 use zhengce::search::{query, snippet};
 
 const PLAN: &str = include_str!("../corpus/special-regions-plan-2021.txt");
-const TERMS: &str = include_str!("../corpus/terms.dic");
+/// A user dictionary in the documented format (a test fixture).
+const TERMS: &str = include_str!("fixtures/terms.dic");
 
 static SEG: LazyLock<Segmenter> = LazyLock::new(|| Segmenter::full(TERMS).expect("dictionary"));
 

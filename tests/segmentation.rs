@@ -1,10 +1,12 @@
 //! Query-time segmentation (the small dictionary compiled into the index generation,
 //! loaded with `Segmenter::from_compiled`) must agree with index-time segmentation (the
-//! full dictionary, `Segmenter::full`) on every passage of the plan; otherwise a query
-//! copied from the text could be cut into words the index never saw.
+//! full dictionary with the terms extracted by rule, `Segmenter::full` + `add_terms`) on
+//! every passage of the plan; otherwise a query copied from the text could be cut into
+//! words the index never saw.
 
 use std::path::Path;
 use zhengce::analysis::Segmenter;
+use zhengce::index::terms::{Rule, TERMS_FILE};
 
 fn corpus() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/corpus"))
@@ -20,9 +22,18 @@ fn compiled_dictionary_segments_every_passage_like_the_full_one() {
     // load it once more straight from the generation's file as well.
     let compiled = std::fs::read_to_string(stats.generation.join("dict.txt")).expect("dict.txt");
     let small = Segmenter::from_compiled(&compiled, &ix.meta.dict_hash).expect("compiled");
-    let domain = zhengce::index::read_domain_dict(corpus()).expect("terms.dic");
-    let full = Segmenter::full(&domain).expect("full");
+    // The reference is built from what the index was: the dictionary source of the rule
+    // (the user's `terms.dic` and the rule's line) plus the terms the generation extracted.
+    let rule = Rule::from_env();
+    let domain = zhengce::index::freshness::dictionary_source(corpus(), rule).expect("terms.dic");
+    let mut full = Segmenter::full(&domain).expect("full");
     assert_eq!(full.hash(), ix.meta.dict_hash);
+    let extracted = std::fs::read_to_string(stats.generation.join(TERMS_FILE)).expect("terms.txt");
+    let extracted: Vec<&str> = extracted.lines().filter(|l| !l.is_empty()).collect();
+    if rule != Rule::Off {
+        assert!(!extracted.is_empty(), "the plan has quoted terms");
+    }
+    full.add_terms(extracted.iter().copied());
 
     let docs = zhengce::index::load_corpus(corpus()).expect("corpus");
     let mut checked = 0;

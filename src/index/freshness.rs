@@ -312,7 +312,9 @@ mod tests {
             Meta {
                 format: FORMAT_VERSION,
                 corpus_hash,
-                dict_hash: Segmenter::hash_for(""),
+                dict_hash: Segmenter::hash_for(
+                    &dictionary_source(d, Rule::from_env()).expect("source"),
+                ),
                 built_at: 0,
                 built_at_iso: String::new(),
                 passages: 1,
