@@ -12,7 +12,7 @@ use tantivy::tokenizer::{TokenStream, Tokenizer};
 use zhengce::analysis::{GramTokenizer, PartTokenizer, Segmenter, WordTokenizer};
 
 const PLAN: &str = include_str!("../corpus/special-regions-plan-2021.txt");
-const TERMS: &str = include_str!("../corpus/terms.dic");
+const TERMS: &str = include_str!("../tests/fixtures/terms.dic");
 
 fn count(tok: &mut impl Tokenizer, text: &str) -> usize {
     let mut s = tok.token_stream(text);

@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use zhengce::analysis::Segmenter;
 
 static SEG: LazyLock<Segmenter> = LazyLock::new(|| {
-    Segmenter::full(include_str!("../../corpus/terms.dic")).expect("dictionary")
+    Segmenter::full(include_str!("../../tests/fixtures/terms.dic")).expect("dictionary")
 });
 
 fuzz_target!(|data: &[u8]| {

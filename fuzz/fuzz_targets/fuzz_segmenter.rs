@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use zhengce::analysis::Segmenter;
 
 static SEG: LazyLock<Segmenter> = LazyLock::new(|| {
-    let full = Segmenter::full(include_str!("../../corpus/terms.dic")).expect("dictionary");
+    let full = Segmenter::full(include_str!("../../tests/fixtures/terms.dic")).expect("dictionary");
     let plan = include_str!("../../corpus/special-regions-plan-2021.txt");
     let compiled = full
         .compile_for(plan.lines())
