@@ -295,7 +295,8 @@ fn add_passages(
                 p,
                 seq,
                 opens,
-                (docn as u64, &d.title, doc_type),
+                docn as u64,
+                doc_type,
                 versioned,
             )?)?;
             seq += 1;

@@ -54,8 +54,6 @@ pub struct Fields {
     /// other version): equal for the same passage of every version, so that a search
     /// counts it once.
     pub fold: Field,
-    /// The learned prior of the passage's article (`data/article_prior.tsv`), × 1000.
-    pub aprior: Field,
 }
 
 fn text_field(tokenizer: &str, positions: bool) -> TextOptions {
@@ -94,7 +92,6 @@ pub fn build_schema() -> (Schema, Fields) {
         doc_type: b.add_text_field("type", STRING),
         docn: b.add_u64_field("docn", INDEXED | FAST),
         fold: b.add_u64_field("fold", FAST),
-        aprior: b.add_u64_field("aprior", FAST),
     };
     (b.build(), fields)
 }
@@ -148,31 +145,25 @@ impl Fields {
             doc_type: f("type")?,
             docn: f("docn")?,
             fold: f("fold")?,
-            aprior: f("aprior")?,
         })
     }
 
-    /// The tantivy document of a passage of the `docn`-th document, titled `title`, of
-    /// kind `doc_type`; `versions` is the key shared by the dated versions of the document
-    /// when it has others (see [`fold_key`]).
+    /// The tantivy document of a passage of the `docn`-th document, of kind `doc_type`;
+    /// `versions` is the key shared by the dated versions of the document when it has
+    /// others (see [`fold_key`]).
     pub fn library_document(
         &self,
         p: &Passage,
         seq: u64,
         opens_heading: bool,
-        doc: (u64, &str, &str),
+        docn: u64,
+        doc_type: &str,
         versions: Option<&str>,
     ) -> Result<TantivyDocument> {
-        let (docn, title, doc_type) = doc;
         let mut d = self.document(p, seq, opens_heading)?;
         d.add_text(self.doc_type, doc_type);
         d.add_u64(self.docn, docn);
         d.add_u64(self.fold, versions.map_or(0, |k| fold_key(k, p)));
-        let prior = p
-            .article
-            .as_deref()
-            .map_or(0.0, |a| crate::search::rank::article_prior(title, a));
-        d.add_u64(self.aprior, (prior * 1000.0).round() as u64);
         for h in path::innermost(&p.path) {
             if matches!(h.kind.row().slot, Slot::Part | Slot::Item) {
                 d.add_text(self.titles, &h.title);

@@ -198,8 +198,6 @@ pub(super) struct Cand {
     pub seq: u64,
     /// The query's own score, before the document's factors.
     pub query: f32,
-    /// The log-factor of the passage's article prior.
-    pub article: f32,
     /// The document evidence added.
     pub evidence: f32,
     /// The final score.
@@ -254,7 +252,7 @@ pub(super) fn run(
         let q = plan.build(&f, strict, w, filters);
         let collector = (
             Count,
-            top_docs(fetch, factors.clone(), w.article),
+            top_docs(fetch, factors.clone()),
             (FieldCounts("chapter"), DocFoldCounts(ix.docs.len())),
         );
         let (total, top, (counts, dcounts)) = searcher.search(&*q, &collector)?;
@@ -263,7 +261,7 @@ pub(super) fn run(
             continue;
         }
         let complete = top.len() < fetch;
-        let mut cands = candidates(searcher, &top, factors, strict, w.article)?;
+        let mut cands = candidates(searcher, &top, factors, strict)?;
         if library {
             let pairs: Vec<(f32, u64)> = cands.iter().map(|c| (c.score, c.docn)).collect();
             for (c, ev) in cands.iter_mut().zip(rank::document_evidence(&pairs, w)) {
@@ -302,32 +300,19 @@ pub(super) fn run(
     }
 }
 
-/// The top `limit` passages by query score times their document's factor and their
-/// article's.
+/// The top `limit` passages by query score times their document's factor.
 fn top_docs(
     limit: usize,
     factors: Arc<DocFactors>,
-    article: f32,
 ) -> impl Collector<Fruit = Vec<(Score, DocAddress)>> {
     TopDocs::with_limit(limit).tweak_score(move |seg: &SegmentReader| {
         let col = seg.fast_fields().u64("docn").ok();
-        let ap = seg.fast_fields().u64("aprior").ok();
         let fx = factors.clone();
         move |doc: DocId, score: Score| {
             let d = col.as_ref().and_then(|c| c.first(doc)).unwrap_or(u64::MAX);
-            let a = ap.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-            score * fx.of(d) * article_factor(article, a)
+            score * fx.of(d)
         }
     })
-}
-
-/// The factor of an article whose stored prior is `stored` (× 1000) at weight `article`.
-fn article_factor(article: f32, stored: u64) -> f32 {
-    if stored == 0 || article == 0.0 {
-        1.0
-    } else {
-        (article * stored as f32 / 1000.0).exp()
-    }
 }
 
 /// The collected addresses with their document, fold key and position (fast fields).
@@ -336,9 +321,8 @@ fn candidates(
     top: &[(Score, DocAddress)],
     factors: &DocFactors,
     strict: bool,
-    article: f32,
 ) -> Result<Vec<Cand>> {
-    type Cols = (Column<u64>, Column<u64>, Column<u64>, Column<u64>);
+    type Cols = (Column<u64>, Column<u64>, Column<u64>);
     let mut cols: Vec<Option<Cols>> = vec![None; searcher.segment_readers().len()];
     let mut out = Vec::with_capacity(top.len());
     for &(score, addr) in top {
@@ -348,25 +332,18 @@ fn candidates(
         };
         if slot.is_none() {
             let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
-            *slot = Some((
-                ff.u64("docn")?,
-                ff.u64("fold")?,
-                ff.u64("seq")?,
-                ff.u64("aprior")?,
-            ));
+            *slot = Some((ff.u64("docn")?, ff.u64("fold")?, ff.u64("seq")?));
         }
-        let Some((docn, fold, seq, ap)) = slot.as_ref() else {
+        let Some((docn, fold, seq)) = slot.as_ref() else {
             continue;
         };
         let docn = docn.first(addr.doc_id).unwrap_or(u64::MAX);
-        let af = article_factor(article, ap.first(addr.doc_id).unwrap_or(0));
         out.push(Cand {
             addr,
             docn,
             fold: fold.first(addr.doc_id).unwrap_or(0),
             seq: seq.first(addr.doc_id).unwrap_or(u64::MAX),
-            query: score / (factors.of(docn) * af),
-            article: af.ln(),
+            query: score / factors.of(docn),
             evidence: 0.0,
             score,
             strict,

@@ -147,8 +147,6 @@ pub struct Explain {
     pub place: f32,
     /// Log-factor of an older version.
     pub version: f32,
-    /// Log-factor of the article's learned prior (how often training questions cite it).
-    pub article: f32,
     /// Evidence added from the document's other matching passages.
     pub document: f32,
     /// Whether the passage matched every required word (strict) or was a partial match.
@@ -379,7 +377,6 @@ impl Engine {
                 title: get(&fx.title),
                 place: get(&fx.place),
                 version: get(&fx.version),
-                article: c.best.article,
                 document: c.best.evidence,
                 strict: c.best.strict,
             }

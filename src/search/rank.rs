@@ -82,10 +82,6 @@ pub struct Weights {
     /// Log-factor at the law most often the answer to the training questions
     /// (`data/law_prior.tsv`, learned by `scripts/learn_law_prior.py`), less for others.
     pub popular: f32,
-    /// Log-factor at the article most often the answer to the training questions
-    /// (`data/article_prior.tsv`, learned by `scripts/learn_article_prior.py`), less for
-    /// others, none for articles never cited.
-    pub article: f32,
     /// Weight of a document's other best candidates added to each of its passages.
     pub doc_evidence: f32,
     /// How many of a document's other candidates count as its evidence.
@@ -129,7 +125,6 @@ impl Default for Weights {
             place: 0.5,
             old_version: -0.3,
             popular: 0.3,
-            article: 0.2,
             doc_evidence: 0.1,
             doc_evidence_top: 3,
             rerank_depth: 100,
@@ -211,7 +206,6 @@ fn weights_from_value(v: serde_json::Value) -> Result<Weights, String> {
         place: f("place", d.place),
         old_version: f("old_version", d.old_version),
         popular: f("popular", d.popular),
-        article: f("article", d.article),
         doc_evidence: f("doc_evidence", d.doc_evidence),
         doc_evidence_top: u("doc_evidence_top", d.doc_evidence_top),
         rerank_depth: u("rerank_depth", d.rerank_depth),
@@ -292,29 +286,6 @@ fn law_prior() -> &'static HashMap<String, f32> {
             .collect()
     });
     &P
-}
-
-/// The learned article prior: `title<TAB>article<TAB>prior` lines (see
-/// [`Weights::article`]).
-const ARTICLE_PRIOR: &str = include_str!("../../data/article_prior.tsv");
-
-/// The learned prior of article `article` (`第五百七十七条`) of the law titled `title`, in
-/// [0, 1]; 0 for an article no training question cited. Written into the index per passage.
-pub fn article_prior(title: &str, article: &str) -> f32 {
-    static P: LazyLock<HashMap<(String, String), f32>> = LazyLock::new(|| {
-        ARTICLE_PRIOR
-            .lines()
-            .filter(|l| !l.starts_with('#'))
-            .filter_map(|l| {
-                let mut it = l.split('\t');
-                let (t, a, v) = (it.next()?, it.next()?, it.next()?);
-                Some(((t.to_string(), a.to_string()), v.trim().parse().ok()?))
-            })
-            .collect()
-    });
-    P.get(&(title.to_string(), article.to_string()))
-        .copied()
-        .unwrap_or(0.0)
 }
 
 impl DocTable {
