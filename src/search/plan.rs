@@ -144,7 +144,7 @@ impl QueryPlan {
                 mode: Mode::Word,
                 role: Role::Expanded,
                 idf,
-                cross: w.cross_boundary_expanded > 0.0 && cross_boundary(df, n, w),
+                cross: cross_boundary(df, n, w),
                 boost: e.weight,
             });
             self.expanded.push(e);

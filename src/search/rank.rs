@@ -44,8 +44,6 @@ pub struct Weights {
     pub cross_boundary_max_share: f32,
     /// See `cross_boundary_max_share`: a word in at most this many passages always gets it.
     pub cross_boundary_min_df: usize,
-    /// Whether the expansion's words get the substring clause too (1) or not (0).
-    pub cross_boundary_expanded: f32,
     /// Relaxed queries: a bonus per matched word, times the word's idf (coverage).
     pub coverage: f32,
     /// From this many required words a query is long: searched relaxed from the start.
@@ -108,7 +106,6 @@ impl Default for Weights {
             cross_boundary: 0.3,
             cross_boundary_max_share: 0.01,
             cross_boundary_min_df: 1000,
-            cross_boundary_expanded: 1.0,
             coverage: 0.0,
             long_query_words: 4,
             min_share: 0.0,
@@ -188,7 +185,6 @@ fn weights_from_value(v: serde_json::Value) -> Result<Weights, String> {
         optional: f("optional", d.optional),
         cross_boundary: f("cross_boundary", d.cross_boundary),
         cross_boundary_max_share: f("cross_boundary_max_share", d.cross_boundary_max_share),
-        cross_boundary_expanded: f("cross_boundary_expanded", d.cross_boundary_expanded),
         cross_boundary_min_df: u("cross_boundary_min_df", d.cross_boundary_min_df),
         coverage: f("coverage", d.coverage),
         long_query_words: u("long_query_words", d.long_query_words),
