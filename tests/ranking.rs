@@ -208,3 +208,32 @@ fn an_expired_deadline_stops_the_search() {
     req.deadline = Some(zhengce::Deadline::after(std::time::Duration::from_secs(60)));
     assert!(engine().search(&req).is_ok());
 }
+
+#[test]
+fn passages_with_every_word_come_first_then_the_best_partial_matches() {
+    // Two words that few passages hold together: those lead, partial matches fill the page.
+    let r = search("共有人 负担", true);
+    assert!(!r.partial, "some passage has both words");
+    let strict: Vec<bool> = r
+        .hits
+        .iter()
+        .map(|h| h.explain.as_ref().expect("explain").strict)
+        .collect();
+    let n = strict.iter().take_while(|s| **s).count();
+    assert!(n >= 1, "{strict:?}");
+    assert!(n < r.hits.len(), "the page is filled with partial matches");
+    assert!(
+        strict[n..].iter().all(|s| !s),
+        "strict hits first: {strict:?}"
+    );
+    for h in &r.hits[..n] {
+        let t = &h.passage.text;
+        assert!(t.contains("共有人") && t.contains("负担"), "{t}");
+    }
+    assert!(r.total >= r.hits.len(), "total counts every passage shown");
+    let mut ids: Vec<&str> = r.hits.iter().map(|h| h.passage.id.as_str()).collect();
+    ids.sort_unstable();
+    let before = ids.len();
+    ids.dedup();
+    assert_eq!(before, ids.len(), "no passage twice");
+}

@@ -7,11 +7,12 @@ use super::rank::{self, DocFactors, Weights};
 use crate::Result;
 use crate::index::OpenIndex;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::Column;
-use tantivy::query::Query;
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
+use tantivy::index::SegmentId;
+use tantivy::query::{EnableScoring, Query, Scorer};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader};
 
 /// Matching passages per document, with the places shared by a law's versions.
 #[derive(Debug, Clone, Default)]
@@ -45,18 +46,97 @@ impl DocCounts {
     }
 }
 
+/// The fast-field values every match reads (its document, fold key and chapter), decoded
+/// once per index generation into plain arrays per segment: a match costs an array load
+/// instead of a column lookup.
+#[derive(Default)]
+pub(crate) struct DocColumns(OnceLock<Vec<(SegmentId, Arc<SegmentValues>)>>);
+
+/// One segment's [`DocColumns`], indexed by doc id.
+#[derive(Default)]
+pub(crate) struct SegmentValues {
+    /// The document's position ([`NO_DOC`] when missing).
+    docn: Vec<u32>,
+    /// The fold key (0: no versions).
+    fold: Vec<u64>,
+    /// The chapter number ([`NO_CHAPTER`] when missing).
+    chapter: Vec<u32>,
+}
+
+const NO_DOC: u32 = u32::MAX;
+const NO_CHAPTER: u32 = u32::MAX;
+
+impl SegmentValues {
+    fn read(segment: &SegmentReader) -> tantivy::Result<Self> {
+        let ff = segment.fast_fields();
+        let (docn, fold, chapter) = (ff.u64("docn")?, ff.u64("fold")?, ff.u64("chapter")?);
+        let small = |v: Option<u64>, none: u32| {
+            v.and_then(|x| u32::try_from(x).ok())
+                .filter(|&x| x != none)
+                .unwrap_or(none)
+        };
+        let n = segment.max_doc();
+        Ok(SegmentValues {
+            docn: (0..n).map(|d| small(docn.first(d), NO_DOC)).collect(),
+            fold: (0..n).map(|d| fold.first(d).unwrap_or(0)).collect(),
+            chapter: (0..n)
+                .map(|d| small(chapter.first(d), NO_CHAPTER))
+                .collect(),
+        })
+    }
+
+    /// The document position of `doc` (`u64::MAX` when missing).
+    fn docn(&self, doc: DocId) -> u64 {
+        match self.docn.get(doc as usize) {
+            Some(&d) if d != NO_DOC => u64::from(d),
+            _ => u64::MAX,
+        }
+    }
+}
+
+impl DocColumns {
+    /// The values of every segment of `searcher`'s generation.
+    pub(crate) fn get(
+        &self,
+        searcher: &Searcher,
+    ) -> tantivy::Result<&[(SegmentId, Arc<SegmentValues>)]> {
+        if let Some(v) = self.0.get() {
+            return Ok(v);
+        }
+        let mut all = Vec::new();
+        for seg in searcher.segment_readers() {
+            all.push((seg.segment_id(), Arc::new(SegmentValues::read(seg)?)));
+        }
+        Ok(self.0.get_or_init(|| all))
+    }
+}
+
+/// The values of one segment among `cols` (decoded now if the segment is not there).
+fn values_of(
+    cols: &[(SegmentId, Arc<SegmentValues>)],
+    segment: &SegmentReader,
+) -> tantivy::Result<Arc<SegmentValues>> {
+    match cols.iter().find(|(id, _)| *id == segment.segment_id()) {
+        Some((_, v)) => Ok(v.clone()),
+        None => Ok(Arc::new(SegmentValues::read(segment)?)),
+    }
+}
+
 /// Counts matching passages per document (`docn`) and place among versions (`fold`): one
-/// slot per document, so counting a passage is two array increments.
-pub(crate) struct DocFoldCounts(pub usize);
+/// slot per document, so counting a passage is two array increments; and per chapter.
+pub(crate) struct DocFoldCounts {
+    docs: usize,
+    cols: Arc<Vec<(SegmentId, Arc<SegmentValues>)>>,
+}
 
 pub(crate) struct DocFoldSegmentCounts {
-    docn: Column<u64>,
-    fold: Column<u64>,
+    values: Arc<SegmentValues>,
     counts: DocCounts,
+    chapters: Vec<usize>,
 }
 
 impl Collector for DocFoldCounts {
-    type Fruit = DocCounts;
+    type Fruit = (DocCounts, BTreeMap<u64, usize>);
     type Child = DocFoldSegmentCounts;
 
     fn for_segment(
@@ -65,78 +145,9 @@ impl Collector for DocFoldCounts {
         segment: &SegmentReader,
     ) -> tantivy::Result<DocFoldSegmentCounts> {
         Ok(DocFoldSegmentCounts {
-            docn: segment.fast_fields().u64("docn")?,
-            fold: segment.fast_fields().u64("fold")?,
-            counts: DocCounts::new(self.0),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<DocCounts>) -> tantivy::Result<DocCounts> {
-        let mut out = DocCounts::new(self.0);
-        for f in fruits {
-            out.add(f);
-        }
-        out.folded.sort_unstable();
-        out.folded.dedup();
-        Ok(out)
-    }
-}
-
-impl SegmentCollector for DocFoldSegmentCounts {
-    type Fruit = DocCounts;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        let Some(d) = self.docn.first(doc) else {
-            return;
-        };
-        let Some(slot) = usize::try_from(d)
-            .ok()
-            .filter(|&i| i < self.counts.all.len())
-        else {
-            return;
-        };
-        self.counts.all[slot] += 1;
-        match self.fold.first(doc).unwrap_or(0) {
-            0 => self.counts.plain[slot] += 1,
-            f => self.counts.folded.push((f, slot as u32)),
-        }
-    }
-
-    fn harvest(self) -> DocCounts {
-        self.counts
-    }
-}
-
-/// Counts matching passages per value of a u64 fast field (`chapter`): small values in
-/// an array, others in a map.
-pub(crate) struct FieldCounts(pub(crate) &'static str);
-
-/// Values below this are counted in an array.
-const DENSE_VALUES: usize = 1024;
-
-pub(crate) struct FieldSegmentCounts {
-    column: Column<u64>,
-    dense: Vec<usize>,
-    sparse: BTreeMap<u64, usize>,
-}
-
-impl Collector for FieldCounts {
-    type Fruit = BTreeMap<u64, usize>;
-    type Child = FieldSegmentCounts;
-
-    fn for_segment(
-        &self,
-        _segment_local_id: u32,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<FieldSegmentCounts> {
-        Ok(FieldSegmentCounts {
-            column: segment.fast_fields().u64(self.0)?,
-            dense: Vec::new(),
-            sparse: BTreeMap::new(),
+            values: values_of(&self.cols, segment)?,
+            counts: DocCounts::new(self.docs),
+            chapters: Vec::new(),
         })
     }
 
@@ -146,44 +157,61 @@ impl Collector for FieldCounts {
 
     fn merge_fruits(
         &self,
-        fruits: Vec<BTreeMap<u64, usize>>,
-    ) -> tantivy::Result<BTreeMap<u64, usize>> {
-        let mut out = BTreeMap::new();
-        for f in fruits {
-            for (k, v) in f {
-                *out.entry(k).or_insert(0) += v;
+        fruits: Vec<(DocCounts, BTreeMap<u64, usize>)>,
+    ) -> tantivy::Result<(DocCounts, BTreeMap<u64, usize>)> {
+        let mut out = DocCounts::new(self.docs);
+        let mut chapters = BTreeMap::new();
+        for (f, c) in fruits {
+            out.add(f);
+            for (k, v) in c {
+                *chapters.entry(k).or_insert(0) += v;
             }
         }
-        Ok(out)
+        out.folded.sort_unstable();
+        out.folded.dedup();
+        Ok((out, chapters))
     }
 }
 
-impl SegmentCollector for FieldSegmentCounts {
-    type Fruit = BTreeMap<u64, usize>;
+impl SegmentCollector for DocFoldSegmentCounts {
+    type Fruit = (DocCounts, BTreeMap<u64, usize>);
 
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let Some(v) = self.column.first(doc) else {
+        let i = doc as usize;
+        if let Some(&c) = self.values.chapter.get(i)
+            && c != NO_CHAPTER
+        {
+            let c = c as usize;
+            if c >= self.chapters.len() {
+                self.chapters.resize(c + 1, 0);
+            }
+            self.chapters[c] += 1;
+        }
+        let Some(slot) = self
+            .values
+            .docn
+            .get(i)
+            .map(|&d| d as usize)
+            .filter(|&d| d < self.counts.all.len())
+        else {
             return;
         };
-        match usize::try_from(v).ok().filter(|&i| i < DENSE_VALUES) {
-            Some(i) => {
-                if i >= self.dense.len() {
-                    self.dense.resize(i + 1, 0);
-                }
-                self.dense[i] += 1;
-            }
-            None => *self.sparse.entry(v).or_insert(0) += 1,
+        self.counts.all[slot] += 1;
+        match self.values.fold.get(i).copied().unwrap_or(0) {
+            0 => self.counts.plain[slot] += 1,
+            f => self.counts.folded.push((f, slot as u32)),
         }
     }
 
-    fn harvest(self) -> BTreeMap<u64, usize> {
-        let mut out = self.sparse;
-        for (i, &c) in self.dense.iter().enumerate() {
-            if c > 0 {
-                out.insert(i as u64, c);
-            }
-        }
-        out
+    fn harvest(self) -> (DocCounts, BTreeMap<u64, usize>) {
+        let chapters = self
+            .chapters
+            .iter()
+            .enumerate()
+            .filter(|&(_, &c)| c > 0)
+            .map(|(k, &c)| (k as u64, c))
+            .collect();
+        (self.counts, chapters)
     }
 }
 
@@ -224,10 +252,32 @@ pub(super) struct Found {
     pub dcounts: DocCounts,
 }
 
-/// Runs the plan: one pass collects the count, the candidates (scored with the documents'
+/// What one pass (strict or relaxed) found.
+struct Pass {
+    ranked: Vec<Ranked>,
+    total: usize,
+    complete: bool,
+    chapters: BTreeMap<u64, usize>,
+    dcounts: DocCounts,
+}
+
+/// What a pass needs besides its strictness and depth.
+struct Ctx<'a> {
+    searcher: &'a Searcher,
+    ix: &'a OpenIndex,
+    plan: &'a QueryPlan,
+    req: &'a SearchRequest,
+    w: &'a Weights,
+    filters: &'a [Box<dyn Query>],
+    factors: &'a Arc<DocFactors>,
+    cols: Arc<Vec<(SegmentId, Arc<SegmentValues>)>>,
+}
+
+/// Runs the plan: a pass collects the count, the candidates (scored with the documents'
 /// factors) and the facets; a relaxed pass runs when nothing matched every word, or at
 /// once for a long query over a library. Candidates are re-ranked with document evidence
-/// and versions fold; when folding leaves the page short, the fetch grows.
+/// and versions fold; when folding leaves the page short, the fetch grows. When the
+/// passages with every word do not fill the page, the best partial matches follow them.
 pub(super) fn run(
     searcher: &Searcher,
     ix: &OpenIndex,
@@ -237,7 +287,6 @@ pub(super) fn run(
     filters: &[Box<dyn Query>],
     factors: &Arc<DocFactors>,
 ) -> Result<Found> {
-    let f = ix.fields;
     let library = ix.docs.len() > 1;
     let want = req.offset + req.limit;
     let mut fetch = if library {
@@ -247,72 +296,216 @@ pub(super) fn run(
     };
     let long = library && plan.is_long(w) && plan.can_relax();
     let mut strict = !long;
+    let cols = Arc::new(ix.cache::<DocColumns>().get(searcher)?.to_vec());
+    let cx = Ctx {
+        searcher,
+        ix,
+        plan,
+        req,
+        w,
+        filters,
+        factors,
+        cols,
+    };
     loop {
-        crate::deadline::check(req.deadline)?;
-        let q = plan.build(&f, strict, w, filters);
-        let collector = (
-            Count,
-            top_docs(fetch, factors.clone()),
-            (FieldCounts("chapter"), DocFoldCounts(ix.docs.len())),
-        );
-        let (total, top, (counts, dcounts)) = searcher.search(&*q, &collector)?;
-        if total == 0 && strict && plan.can_relax() {
+        let mut found = pass(&cx, strict, fetch)?;
+        if found.total == 0 && strict && plan.can_relax() {
             strict = false;
             continue;
         }
-        let complete = top.len() < fetch;
-        let mut cands = candidates(searcher, &top, factors, strict)?;
-        if library {
-            let pairs: Vec<(f32, u64)> = cands.iter().map(|c| (c.score, c.docn)).collect();
-            for (c, ev) in cands.iter_mut().zip(rank::document_evidence(&pairs, w)) {
-                c.evidence = ev;
-                c.score += ev;
-            }
+        if found.ranked.len() < want && !found.complete && fetch < 50_000 {
+            fetch = (fetch * 4).min(50_000);
+            continue;
         }
-        cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.seq.cmp(&b.seq)));
-        let ranked = fold_versions(ix, cands);
-        if ranked.len() >= want || complete || fetch >= 50_000 {
-            let partial = if strict {
-                false
-            } else if long {
-                let strict_q = plan.strict_count_query(&f, w, filters);
-                searcher.search(&*strict_q, &Count)? == 0
-            } else {
-                true
-            };
-            let total = if library {
-                super::library::folded_total(&dcounts)
-            } else {
-                total
-            };
-            return Ok(Found {
-                ranked,
-                total,
-                partial: partial && total > 0,
-                facets: counts
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v))
-                    .collect(),
-                dcounts,
-            });
+        let partial = if strict {
+            false
+        } else if long {
+            let strict_q = plan.strict_count_query(&ix.fields, w, filters);
+            !any_match(searcher, &*strict_q)?
+        } else {
+            true
+        };
+        if strict && found.ranked.len() < want && plan.can_relax() {
+            found = fill(&cx, found, fetch)?;
         }
-        fetch = (fetch * 4).min(50_000);
+        let total = if library {
+            super::library::folded_total(&found.dcounts)
+        } else {
+            found.total
+        };
+        return Ok(Found {
+            ranked: found.ranked,
+            total,
+            partial: partial && total > 0,
+            facets: found
+                .chapters
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+            dcounts: found.dcounts,
+        });
     }
+}
+
+/// The strict pass's hits, then the relaxed pass's others; counts and facets are the
+/// relaxed pass's (every passage shown is among its matches).
+fn fill(cx: &Ctx<'_>, strict: Pass, fetch: usize) -> Result<Pass> {
+    let mut relaxed = pass(cx, false, fetch)?;
+    let seen: std::collections::HashSet<DocAddress> = strict
+        .ranked
+        .iter()
+        .flat_map(|r| std::iter::once(r.best.addr).chain(r.others.iter().map(|o| o.addr)))
+        .collect();
+    let mut ranked = strict.ranked;
+    ranked.extend(
+        relaxed
+            .ranked
+            .drain(..)
+            .filter(|r| !seen.contains(&r.best.addr) && !seen.contains(&r.shown.addr)),
+    );
+    relaxed.ranked = ranked;
+    Ok(relaxed)
+}
+
+/// One pass: the first pass's query collects the count, the facets and the best
+/// candidates, which the second pass re-scores; then document evidence and folding.
+fn pass(cx: &Ctx<'_>, strict: bool, fetch: usize) -> Result<Pass> {
+    let (f, w) = (&cx.ix.fields, cx.w);
+    crate::deadline::check(cx.req.deadline)?;
+    let q = cx.plan.build(f, strict, w, cx.filters);
+    let second = cx.plan.rescore_clauses(f, strict, w);
+    let pool = if second.is_empty() {
+        fetch
+    } else {
+        fetch.max(w.rescore_depth)
+    };
+    let collector = (
+        Count,
+        top_docs(pool, cx.factors.clone(), cx.cols.clone()),
+        DocFoldCounts {
+            docs: cx.ix.docs.len(),
+            cols: cx.cols.clone(),
+        },
+    );
+    let (total, mut top, (dcounts, chapters)) = cx.searcher.search(&*q, &collector)?;
+    let complete = top.len() < pool;
+    if !second.is_empty() && !top.is_empty() {
+        crate::deadline::check(cx.req.deadline)?;
+        rescore(cx.searcher, &second, &mut top, cx.factors)?;
+        top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        top.truncate(fetch);
+    }
+    let mut cands = candidates(cx.searcher, &top, cx.factors, strict)?;
+    if cx.ix.docs.len() > 1 {
+        let pairs: Vec<(f32, u64)> = cands.iter().map(|c| (c.score, c.docn)).collect();
+        for (c, ev) in cands.iter_mut().zip(rank::document_evidence(&pairs, w)) {
+            c.evidence = ev;
+            c.score += ev;
+        }
+    }
+    cands.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.seq.cmp(&b.seq)));
+    Ok(Pass {
+        ranked: fold_versions(cx.ix, cands),
+        total,
+        complete,
+        chapters,
+        dcounts,
+    })
+}
+
+/// Whether any passage matches `q`: a scorer stands on its first match, so nothing is
+/// counted.
+fn any_match(searcher: &Searcher, q: &dyn Query) -> Result<bool> {
+    let weight = q.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    for reader in searcher.segment_readers() {
+        if weight.scorer(reader, 1.0)?.doc() != tantivy::TERMINATED {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The top `limit` passages by query score times their document's factor.
 fn top_docs(
     limit: usize,
     factors: Arc<DocFactors>,
+    cols: Arc<Vec<(SegmentId, Arc<SegmentValues>)>>,
 ) -> impl Collector<Fruit = Vec<(Score, DocAddress)>> {
     TopDocs::with_limit(limit).tweak_score(move |seg: &SegmentReader| {
-        let col = seg.fast_fields().u64("docn").ok();
+        let values = values_of(&cols, seg).unwrap_or_default();
         let fx = factors.clone();
-        move |doc: DocId, score: Score| {
-            let d = col.as_ref().and_then(|c| c.first(doc)).unwrap_or(u64::MAX);
-            score * fx.of(d)
-        }
+        move |doc: DocId, score: Score| score * fx.of(values.docn(doc))
     })
+}
+
+/// Adds the second pass's score of each candidate, times its document's factor: for each
+/// clause and segment one scorer, moved forward over the candidates in document order
+/// with `seek_danger` (no walk through the clause's matches in between).
+fn rescore(
+    searcher: &Searcher,
+    clauses: &[Box<dyn Query>],
+    top: &mut [(Score, DocAddress)],
+    factors: &DocFactors,
+) -> Result<()> {
+    let mut order: Vec<usize> = (0..top.len()).collect();
+    order.sort_unstable_by_key(|&i| top[i].1);
+    let mut added = vec![0.0f32; top.len()];
+    for q in clauses {
+        let weight = q.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        // The segment, its scorer, and the first doc id it may still match (a miss
+        // leaves the scorer past the target: a smaller target is a miss unasked).
+        let mut seg: Option<(u32, Box<dyn Scorer>, DocId)> = None;
+        for &i in &order {
+            let addr = top[i].1;
+            let result = match seg.as_mut() {
+                Some((ord, _, lower)) if *ord == addr.segment_ord && addr.doc_id < *lower => {
+                    continue;
+                }
+                Some((ord, scorer, _)) if *ord == addr.segment_ord => {
+                    scorer.seek_danger(addr.doc_id)
+                }
+                _ => {
+                    let reader = searcher.segment_reader(addr.segment_ord);
+                    let (r, scorer) = weight.scorer_danger(reader, addr.doc_id, 1.0)?;
+                    seg = Some((addr.segment_ord, scorer, 0));
+                    r
+                }
+            };
+            let Some((_, scorer, lower)) = seg.as_mut() else {
+                continue;
+            };
+            match result {
+                SeekDangerResult::Found => {
+                    added[i] += scorer.score();
+                    *lower = addr.doc_id.saturating_add(1);
+                }
+                SeekDangerResult::SeekLowerBound(b) => *lower = b,
+            }
+        }
+    }
+    let mut cols: Vec<Option<Column<u64>>> = vec![None; searcher.segment_readers().len()];
+    for (i, (score, addr)) in top.iter_mut().enumerate() {
+        if added[i] == 0.0 {
+            continue;
+        }
+        let Some(slot) = cols.get_mut(addr.segment_ord as usize) else {
+            continue;
+        };
+        if slot.is_none() {
+            *slot = Some(
+                searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .u64("docn")?,
+            );
+        }
+        let d = slot
+            .as_ref()
+            .and_then(|c| c.first(addr.doc_id))
+            .unwrap_or(u64::MAX);
+        *score += added[i] * factors.of(d);
+    }
+    Ok(())
 }
 
 /// The collected addresses with their document, fold key and position (fast fields).
@@ -393,4 +586,55 @@ fn fold_versions(ix: &OpenIndex, cands: Vec<Cand>) -> Vec<Ranked> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::query;
+    use tantivy::query::{BooleanQuery, Occur};
+
+    #[test]
+    fn the_second_pass_adds_what_one_query_of_every_clause_scores() {
+        let lib = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/library");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("index");
+        crate::index::build(&lib, &path).expect("build");
+        let ix = crate::index::open(&path).expect("open");
+        let searcher = ix.reader.searcher();
+        let w = Weights::default();
+        for (q, strict) in [
+            ("共有人 管理费用 约定不明 负担 费用", false),
+            ("共有人 约定不明", true),
+            ("以工代赈 劳务报酬", false),
+        ] {
+            let pq = query::parse(q, &ix.segmenter).expect("parse");
+            let plan = QueryPlan::new(&pq, &searcher, &ix, &w).expect("plan");
+            let first = plan.build(&ix.fields, strict, &w, &[]);
+            let second = plan.rescore_clauses(&ix.fields, strict, &w);
+            assert!(!second.is_empty(), "{q}: boosts to re-score");
+            let mut all = vec![(Occur::Must, first.box_clone())];
+            all.extend(second.iter().map(|c| (Occur::Should, c.box_clone())));
+            let one = BooleanQuery::new(all);
+            let limit = TopDocs::with_limit(10_000).order_by_score();
+            let expected: HashMap<DocAddress, Score> = searcher
+                .search(&one, &limit)
+                .expect("search")
+                .into_iter()
+                .map(|(s, a)| (a, s))
+                .collect();
+            let mut top = searcher.search(&*first, &limit).expect("search");
+            assert!(!top.is_empty(), "{q}: matches");
+            assert_eq!(top.len(), expected.len(), "{q}: the same matches");
+            let before: Vec<Score> = top.iter().map(|(s, _)| *s).collect();
+            rescore(&searcher, &second, &mut top, &DocFactors::default()).expect("rescore");
+            let mut raised = 0;
+            for ((s, a), b) in top.iter().zip(before) {
+                let e = expected[a];
+                assert!((s - e).abs() <= 1e-3 * e.abs().max(1.0), "{q}: {s} vs {e}");
+                raised += usize::from(*s > b);
+            }
+            assert!(raised > 0, "{q}: the second pass added to some");
+        }
+    }
 }

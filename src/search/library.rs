@@ -87,17 +87,29 @@ pub(super) fn facets(
     ix: &OpenIndex,
     counts: &DocCounts,
 ) -> (BTreeMap<String, usize>, BTreeMap<String, usize>) {
-    let mut by_doc = BTreeMap::new();
-    let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
+    // Collected, not inserted one by one: `collect` sorts once and builds the map in bulk
+    // (thousands of documents match a long question).
+    let by_doc: BTreeMap<String, usize> = ix
+        .docs
+        .iter()
+        .zip(&counts.all)
+        .filter(|&(_, &all)| all > 0)
+        .map(|(d, &all)| (d.id.clone(), all as usize))
+        .collect();
+    // A handful of kinds: a list beats a map.
+    let mut by_type: Vec<(&str, usize)> = Vec::new();
     fn type_of(d: &DocInfo) -> &str {
         d.meta.doc_type.as_deref().unwrap_or_default()
     }
-    for (d, (&all, &plain)) in ix.docs.iter().zip(counts.all.iter().zip(&counts.plain)) {
-        if all > 0 {
-            by_doc.insert(d.id.clone(), all as usize);
+    fn add<'a>(by_type: &mut Vec<(&'a str, usize)>, t: &'a str, n: usize) {
+        match by_type.iter_mut().find(|(k, _)| *k == t) {
+            Some((_, c)) => *c += n,
+            None => by_type.push((t, n)),
         }
+    }
+    for (d, &plain) in ix.docs.iter().zip(&counts.plain) {
         if plain > 0 {
-            *by_type.entry(type_of(d)).or_insert(0) += plain as usize;
+            add(&mut by_type, type_of(d), plain as usize);
         }
     }
     // `folded` is sorted by fold key: one count per type within each run of a key.
@@ -114,7 +126,7 @@ pub(super) fn facets(
         let t = type_of(d);
         if !seen.contains(&t) {
             seen.push(t);
-            *by_type.entry(t).or_insert(0) += 1;
+            add(&mut by_type, t, 1);
         }
     }
     let by_type = by_type

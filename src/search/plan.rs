@@ -1,6 +1,16 @@
 //! The query plan: a parsed query resolved against the index (how each word matches, how
 //! much it weighs) and turned into tantivy queries, strict (every required word) or relaxed
 //! (the words weighed by rarity; a long query needs only a share of them).
+//!
+//! A search runs in two passes. The first ([`QueryPlan::build`]) matches: the user's words
+//! (as words, compound parts and in titles; in a strict query also as substrings across
+//! word boundaries), the phrases, the exclusions and the filters; it counts every match and
+//! keeps the best candidates. The second ([`QueryPlan::rescore_query`]) scores only those
+//! candidates with what never decides a match: the whole query as a run, the words' order
+//! and place (lead sentence, heading, chapter title), the expansion's words and, in a
+//! relaxed query, the substrings across word boundaries. The sum of both is what one query
+//! of every clause would score; the costly clauses (phrases over characters, a dozen
+//! expansion words) run over a few hundred passages instead of every match.
 
 use super::expand::Expansion;
 use super::query::ParsedQuery;
@@ -201,14 +211,39 @@ impl QueryPlan {
 
     /// The clause matching one word: as a word (text, compound parts, titles) and, weaker,
     /// as a substring across word boundaries.
-    fn word_query(f: &Fields, pw: &PlanWord, mode: Mode, weights: &Weights) -> Box<dyn Query> {
+    fn word_query(
+        f: &Fields,
+        pw: &PlanWord,
+        mode: Mode,
+        weights: &Weights,
+        with_cross: bool,
+    ) -> Box<dyn Query> {
+        if mode == Mode::Nothing {
+            return Box::new(EmptyQuery);
+        }
+        let clauses = Self::word_clauses(f, pw, mode, weights, with_cross)
+            .into_iter()
+            .map(|q| (Occur::Should, q))
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// The optional clauses of [`QueryPlan::word_query`], each boosted: the word's score
+    /// is their sum.
+    fn word_clauses(
+        f: &Fields,
+        pw: &PlanWord,
+        mode: Mode,
+        weights: &Weights,
+        with_cross: bool,
+    ) -> Vec<Box<dyn Query>> {
         let w = pw.text.as_str();
-        let term = |field: Field, boost: f32| -> (Occur, Box<dyn Query>) {
+        let term = |field: Field, boost: f32| -> Box<dyn Query> {
             let q = TermQuery::new(
                 Term::from_field_text(field, w),
                 IndexRecordOption::WithFreqs,
             );
-            (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
+            Box::new(BoostQuery::new(Box::new(q), boost))
         };
         match mode {
             Mode::Word => {
@@ -217,32 +252,37 @@ impl QueryPlan {
                     term(f.parts, weights.parts),
                     term(f.titles, weights.titles),
                 ];
-                if weights.cross_boundary > 0.0 && pw.cross && w.chars().count() > 1 {
-                    // Where the word is only a substring, a constant below an aligned
-                    // match's score: it matches, it does not rank by frequency.
-                    let c = weights.cross_boundary * pw.idf.max(0.1);
-                    let q = ConstScoreQuery::new(gram_phrase(f.grams, w), c);
-                    clauses.push((Occur::Should, Box::new(q)));
+                if with_cross && let Some(q) = Self::cross_query(f, pw, weights) {
+                    clauses.push(q);
                 }
-                Box::new(BooleanQuery::new(clauses))
+                clauses
             }
-            Mode::Substring => Box::new(BooleanQuery::new(vec![
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(gram_phrase(f.grams, w), 0.6)) as Box<dyn Query>,
-                ),
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(gram_phrase(f.title_grams, w), 0.3)),
-                ),
-            ])),
-            Mode::Nothing => Box::new(EmptyQuery),
+            Mode::Substring => vec![
+                Box::new(BoostQuery::new(gram_phrase(f.grams, w), 0.6)),
+                Box::new(BoostQuery::new(gram_phrase(f.title_grams, w), 0.3)),
+            ],
+            Mode::Nothing => Vec::new(),
         }
     }
 
-    /// The query: strict (every required word must match) or relaxed (at least
-    /// `min_match` of the required words, weighed by their clauses' scores), plus the
-    /// boosts and the filters.
+    /// A word found as a substring (across word boundaries): a constant below an aligned
+    /// match's score, so it matches without ranking by frequency. None for a single
+    /// character or a common word (see [`cross_boundary`]).
+    fn cross_query(f: &Fields, pw: &PlanWord, weights: &Weights) -> Option<Box<dyn Query>> {
+        if weights.cross_boundary <= 0.0 || !pw.cross || pw.text.chars().count() < 2 {
+            return None;
+        }
+        let c = weights.cross_boundary * pw.idf.max(0.1);
+        Some(Box::new(ConstScoreQuery::new(
+            gram_phrase(f.grams, &pw.text),
+            c,
+        )))
+    }
+
+    /// The first pass: strict (every required word must match) or relaxed (at least
+    /// `min_match` of the required words, weighed by their clauses' scores), with the
+    /// exclusions and the filters. The expansion's words and the boosts are the second
+    /// pass's ([`QueryPlan::rescore_query`]).
     pub fn build(
         &self,
         f: &Fields,
@@ -256,7 +296,6 @@ impl QueryPlan {
         } else {
             clauses.push((Occur::Must, self.relaxed_matching(f, weights)));
         }
-        self.add_boosts(f, weights, &mut clauses);
         // An excluded word is matched as a word (or a substring when it is not one), without
         // the constant-score substring clause: tantivy's exclusion seeks its docset
         // backwards there (a debug assertion in `PhraseScorer::seek_danger`).
@@ -278,7 +317,7 @@ impl QueryPlan {
                 cross: false,
                 boost: 1.0,
             };
-            clauses.push((Occur::MustNot, Self::word_query(f, &pw, m, &plain)));
+            clauses.push((Occur::MustNot, Self::word_query(f, &pw, m, &plain, false)));
         }
         for flt in filters {
             clauses.push((Occur::Must, flt.box_clone()));
@@ -286,7 +325,7 @@ impl QueryPlan {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// Only the matching part of the strict query (for counting).
+    /// Only the matching part of the strict query (whether any passage has every word).
     pub fn strict_count_query(
         &self,
         f: &Fields,
@@ -300,10 +339,39 @@ impl QueryPlan {
         Box::new(BooleanQuery::new(clauses))
     }
 
+    /// The second pass, over the first pass's candidates: the boosts, the expansion's
+    /// words and, in a relaxed query, the user's words as substrings across word
+    /// boundaries. Each clause alone (the score they add is their sum), so that each is
+    /// moved to the candidates by itself: a union would walk its phrases' matches in
+    /// between.
+    pub fn rescore_clauses(
+        &self,
+        f: &Fields,
+        strict: bool,
+        weights: &Weights,
+    ) -> Vec<Box<dyn Query>> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        self.add_boosts(f, weights, &mut clauses);
+        let mut out: Vec<Box<dyn Query>> = clauses.into_iter().map(|(_, q)| q).collect();
+        for w in &self.words {
+            if w.role == Role::Expanded {
+                for q in Self::word_clauses(f, w, w.mode, weights, true) {
+                    out.push(boosted(q, w.boost));
+                }
+            } else if !strict
+                && w.mode == Mode::Word
+                && let Some(q) = Self::cross_query(f, w, weights)
+            {
+                out.push(boosted(q, w.boost));
+            }
+        }
+        out
+    }
+
     fn strict_matching(&self, f: &Fields, weights: &Weights) -> Vec<(Occur, Box<dyn Query>)> {
         let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for w in &self.words {
-            let q = Self::word_query(f, w, w.mode, weights);
+        for w in self.words.iter().filter(|w| w.role != Role::Expanded) {
+            let q = Self::word_query(f, w, w.mode, weights, true);
             let occur = if w.role == Role::Required {
                 Occur::Must
             } else {
@@ -324,14 +392,14 @@ impl QueryPlan {
     fn relaxed_matching(&self, f: &Fields, weights: &Weights) -> Box<dyn Query> {
         let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut others: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for w in &self.words {
+        for w in self.words.iter().filter(|w| w.role != Role::Expanded) {
             let mode = if w.mode == Mode::Nothing && self.words.len() > 1 {
                 Mode::Substring
             } else {
                 w.mode
             };
-            let q = Self::word_query(f, w, mode, weights);
-            let q = if weights.coverage > 0.0 && w.role != Role::Expanded {
+            let q = Self::word_query(f, w, mode, weights, false);
+            let q = if weights.coverage > 0.0 {
                 let bonus = weights.coverage * w.idf * w.boost;
                 let cover = ConstScoreQuery::new(q.box_clone(), bonus);
                 Box::new(BooleanQuery::new(vec![

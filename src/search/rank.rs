@@ -86,6 +86,10 @@ pub struct Weights {
     pub doc_evidence_top: usize,
     /// How many candidates are re-ranked by document evidence.
     pub rerank_depth: usize,
+    /// How many candidates the first pass (the query's words alone) keeps at least, all of
+    /// them then re-scored with the boosts, the expansion and, for a relaxed query, the
+    /// substrings across word boundaries (see [`super::plan`]).
+    pub rescore_depth: usize,
     /// Scale of the expansions' weights (0: no expansion).
     pub expansion: f32,
     /// Most expansion words per user word.
@@ -125,6 +129,7 @@ impl Default for Weights {
             doc_evidence: 0.1,
             doc_evidence_top: 3,
             rerank_depth: 100,
+            rescore_depth: 400,
             expansion: 0.6,
             expansion_per_word: 3,
         }
@@ -205,6 +210,7 @@ fn weights_from_value(v: serde_json::Value) -> Result<Weights, String> {
         doc_evidence: f("doc_evidence", d.doc_evidence),
         doc_evidence_top: u("doc_evidence_top", d.doc_evidence_top),
         rerank_depth: u("rerank_depth", d.rerank_depth),
+        rescore_depth: u("rescore_depth", d.rescore_depth),
         expansion: f("expansion", d.expansion),
         expansion_per_word: u("expansion_per_word", d.expansion_per_word),
     })
