@@ -64,6 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (min_p, min_lift) = (param("MIN_P", MIN_P), param("MIN_LIFT", MIN_LIFT));
     let per_word = param("PER_WORD", PER_WORD);
     let max_share = param("MAX_SHARE", MAX_SHARE);
+    let gold_background = param("BACKGROUND", String::from("all")) == "gold";
     let engine = zhengce::Engine::open(Path::new(index))?;
     let ix = engine.index();
     let seg = &ix.segmenter;
@@ -92,6 +93,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut n_q: HashMap<String, usize> = HashMap::new();
     let mut n_qa: HashMap<(String, String), usize> = HashMap::new();
+    // Training questions whose gold articles contain each word (the `gold` background).
+    let mut n_a: HashMap<String, usize> = HashMap::new();
+    let mut n_questions = 0usize;
+    // Training questions with a word whose gold articles say the word too.
+    let mut n_self: HashMap<String, usize> = HashMap::new();
     for line in std::io::BufReader::new(std::fs::File::open(train)?).lines() {
         let line = line?;
         if line.starts_with('#') {
@@ -116,8 +122,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 awords.extend(ws.iter());
             }
         }
+        n_questions += 1;
+        for a in &awords {
+            *n_a.entry((*a).clone()).or_insert(0) += 1;
+        }
         for qw in &qwords {
             *n_q.entry(qw.clone()).or_insert(0) += 1;
+            if awords.iter().any(|a| a.contains(qw.as_str())) {
+                *n_self.entry(qw.clone()).or_insert(0) += 1;
+            }
             for a in &awords {
                 if !qwords.contains(*a) && !a.contains(qw.as_str()) && !qw.contains(a.as_str()) {
                     *n_qa.entry((qw.clone(), (*a).clone())).or_insert(0) += 1;
@@ -134,15 +147,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let p = c as f64 / nq as f64;
         let pa = df.get(a).copied().unwrap_or(0).max(1) as f64 / n_passages.max(1) as f64;
-        let lift = p / pa;
-        if pa > max_share {
+        if pa > max_share || zhengce::search::query::is_stop_word(a) {
             continue;
         }
+        // The lift over the chance of the word in any article (`all`), or in the articles
+        // that training questions cite (`gold`): there `但是` is everywhere, so it lifts
+        // nothing, while `解除劳动合同` lifts for `辞职`.
+        let lift = if gold_background {
+            p / (n_a.get(a).copied().unwrap_or(0).max(1) as f64 / n_questions.max(1) as f64)
+        } else {
+            p / pa
+        };
         if p < min_p || lift < min_lift {
             continue;
         }
         let w = (p * lift.ln() / MAX_LIFT.ln()).min(1.0);
         table.entry(q).or_default().push((a, w));
+    }
+    if let Ok(path) = std::env::var("TERM_WEIGHTS") {
+        write_term_weights(Path::new(&path), &n_q, &n_self)?;
     }
     let mut keys: Vec<&&str> = table.keys().collect();
     keys.sort();
@@ -159,6 +182,43 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for (a, w) in v.into_iter().take(per_word) {
             writeln!(out, "{q}\t{a}\t{w:.3}")?;
         }
+    }
+    Ok(())
+}
+
+/// Writes the learned weight of each question word: how much likelier than a question word
+/// in general it is to be said by the gold articles too (`公司` is, `老婆` is not), smoothed
+/// towards 1 by `TW_PRIOR` pseudo-questions, clipped to [`TW_MIN`, `TW_MAX`]; only words of at
+/// least `TW_MIN_WORD` questions.
+fn write_term_weights(
+    path: &Path,
+    n_q: &HashMap<String, usize>,
+    n_self: &HashMap<String, usize>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let m: f64 = param("TW_PRIOR", 5.0);
+    let (lo, hi): (f64, f64) = (param("TW_MIN", 0.3), param("TW_MAX", 1.5));
+    let min_word = param("TW_MIN_WORD", 2usize);
+    let total: usize = n_q.values().sum();
+    let said: usize = n_self.values().sum();
+    let base = said as f64 / total.max(1) as f64;
+    let mut rows: Vec<(&String, f64)> = n_q
+        .iter()
+        .filter(|&(_, &n)| n >= min_word)
+        .map(|(w, &n)| {
+            let k = n_self.get(w).copied().unwrap_or(0) as f64;
+            let p = (k + m * base) / (n as f64 + m);
+            (w, (p / base.max(1e-9)).clamp(lo, hi))
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(
+        out,
+        "# zhengce query word weights: word<TAB>weight. Learned by examples/learn_expansions.rs \
+         (TERM_WEIGHTS=…; base rate {base:.3}, prior {m} questions, clipped to [{lo}, {hi}])."
+    )?;
+    for (w, x) in rows {
+        writeln!(out, "{w}\t{x:.3}")?;
     }
     Ok(())
 }

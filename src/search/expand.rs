@@ -14,6 +14,55 @@ use std::sync::LazyLock;
 
 /// The embedded table.
 const TABLE: &str = include_str!("../../data/expansions.tsv");
+const TERM_WEIGHTS: &str = include_str!("../../data/term_weights.tsv");
+
+/// The learned weight of the user's own words (`data/term_weights.tsv`, written by the
+/// same program as the expansions with `TERM_WEIGHTS=…`): how much likelier than a question
+/// word in general the word is to be said by the articles that answer the questions it is
+/// in (`公司`, `医院` are words of the asker; `诉讼时效`, `返还` of the statute). Format:
+/// `word<TAB>weight`, weight in (0, 4]; a word not listed weighs 1.
+#[derive(Debug, Default)]
+pub struct TermWeights {
+    map: HashMap<String, f32>,
+}
+
+impl TermWeights {
+    /// The table in the binary, or the file named by `ZHENGCE_TERM_WEIGHTS` (tuning).
+    pub fn embedded() -> &'static TermWeights {
+        static T: LazyLock<TermWeights> = LazyLock::new(|| {
+            if let Some(path) = std::env::var_os("ZHENGCE_TERM_WEIGHTS") {
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => return TermWeights::parse(&text),
+                    Err(e) => tracing::warn!(?path, "ZHENGCE_TERM_WEIGHTS unreadable: {e}"),
+                }
+            }
+            TermWeights::parse(TERM_WEIGHTS)
+        });
+        &T
+    }
+
+    /// Parses `word<TAB>weight` lines; comments (`#`) and bad lines are skipped.
+    pub fn parse(text: &str) -> TermWeights {
+        let map = text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let (w, x) = l.split_once('\t')?;
+                let x: f32 = x.trim().parse().ok()?;
+                (x > 0.0 && x <= 4.0 && !w.is_empty()).then(|| (w.to_string(), x))
+            })
+            .collect();
+        TermWeights { map }
+    }
+
+    /// The factor of `word`'s clause: its weight to the power `strength` (0: off).
+    pub fn factor(&self, word: &str, strength: f32) -> f32 {
+        match self.map.get(word) {
+            Some(&x) if strength != 0.0 => x.powf(strength),
+            _ => 1.0,
+        }
+    }
+}
 
 /// One expansion applied to a query.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -103,6 +152,18 @@ impl Expansions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn term_weights_parse_and_apply() {
+        let t = TermWeights::parse("# c\n公司\t0.5\n返还\t1.5\nbad\tx\nzero\t0\n");
+        assert_eq!(t.factor("公司", 1.0), 0.5);
+        assert!((t.factor("公司", 0.5) - 0.5f32.sqrt()).abs() < 1e-6);
+        assert_eq!(t.factor("公司", 0.0), 1.0);
+        assert_eq!(t.factor("返还", 1.0), 1.5);
+        assert_eq!(t.factor("zero", 1.0), 1.0);
+        assert_eq!(t.factor("未知", 1.0), 1.0);
+        assert!(!TermWeights::embedded().map.is_empty());
+    }
 
     #[test]
     fn parse_and_expand() {

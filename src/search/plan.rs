@@ -117,6 +117,12 @@ impl QueryPlan {
             }
         }
         demote_common(&mut words, n, w);
+        if ix.docs.len() > 1 {
+            let tw = super::expand::TermWeights::embedded();
+            for x in &mut words {
+                x.boost *= tw.factor(&x.text, w.term_weight);
+            }
+        }
         let mut excluded = Vec::new();
         for e in &pq.excluded {
             excluded.push((e.clone(), resolve(e)?.0));

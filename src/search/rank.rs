@@ -94,6 +94,9 @@ pub struct Weights {
     pub expansion: f32,
     /// Most expansion words per user word.
     pub expansion_per_word: usize,
+    /// Strength of the learned weights of the user's words over a library
+    /// ([`super::expand::TermWeights`]; 0: every word by its rarity alone).
+    pub term_weight: f32,
 }
 
 impl Default for Weights {
@@ -132,6 +135,7 @@ impl Default for Weights {
             rescore_depth: 400,
             expansion: 0.6,
             expansion_per_word: 3,
+            term_weight: 1.0,
         }
     }
 }
@@ -213,6 +217,7 @@ fn weights_from_value(v: serde_json::Value) -> Result<Weights, String> {
         rescore_depth: u("rescore_depth", d.rescore_depth),
         expansion: f("expansion", d.expansion),
         expansion_per_word: u("expansion_per_word", d.expansion_per_word),
+        term_weight: f("term_weight", d.term_weight),
     })
 }
 
