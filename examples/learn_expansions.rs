@@ -65,6 +65,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let per_word = param("PER_WORD", PER_WORD);
     let max_share = param("MAX_SHARE", MAX_SHARE);
     let gold_background = param("BACKGROUND", String::from("all")) == "gold";
+    // Tried: stop words out of the table (the engine never adds them anyway).
+    let skip_stop = param("SKIP_STOP", 0u8) == 1;
     let engine = zhengce::Engine::open(Path::new(index))?;
     let ix = engine.index();
     let seg = &ix.segmenter;
@@ -147,7 +149,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let p = c as f64 / nq as f64;
         let pa = df.get(a).copied().unwrap_or(0).max(1) as f64 / n_passages.max(1) as f64;
-        if pa > max_share || zhengce::search::query::is_stop_word(a) {
+        if pa > max_share || (skip_stop && zhengce::search::query::is_stop_word(a)) {
             continue;
         }
         // The lift over the chance of the word in any article (`all`), or in the articles

@@ -244,20 +244,24 @@ impl QueryPlan {
         with_cross: bool,
     ) -> Vec<Box<dyn Query>> {
         let w = pw.text.as_str();
-        let term = |field: Field, boost: f32| -> Box<dyn Query> {
-            let q = TermQuery::new(
-                Term::from_field_text(field, w),
-                IndexRecordOption::WithFreqs,
-            );
+        let term_with = |field: Field, boost: f32, record: IndexRecordOption| -> Box<dyn Query> {
+            let q = TermQuery::new(Term::from_field_text(field, w), record);
             Box::new(BoostQuery::new(Box::new(q), boost))
         };
+        let term = |field: Field, boost: f32| term_with(field, boost, IndexRecordOption::WithFreqs);
         match mode {
             Mode::Word => {
-                let mut clauses = vec![
-                    term(f.text, 1.0),
-                    term(f.parts, weights.parts),
-                    term(f.titles, weights.titles),
-                ];
+                let mut clauses = Vec::with_capacity(5);
+                if weights.text_tf < 1.0 {
+                    // Without frequencies: BM25 as if the word occurred once.
+                    let once = IndexRecordOption::Basic;
+                    clauses.push(term_with(f.text, 1.0 - weights.text_tf, once));
+                }
+                if weights.text_tf > 0.0 {
+                    clauses.push(term(f.text, weights.text_tf));
+                }
+                clauses.push(term(f.parts, weights.parts));
+                clauses.push(term(f.titles, weights.titles));
                 if with_cross && let Some(q) = Self::cross_query(f, pw, weights) {
                     clauses.push(q);
                 }

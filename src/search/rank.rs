@@ -23,6 +23,10 @@ pub struct Weights {
     pub parts: f32,
     /// Boost of a word in the passage's section and sidebar titles.
     pub titles: f32,
+    /// Share of a word's text score that counts its occurrences (BM25's term frequency);
+    /// the rest counts only that it occurs (a passage that repeats a rare word ten times
+    /// is not ten times the answer).
+    pub text_tf: f32,
     /// Boost of the whole query found as one run of characters.
     pub run: f32,
     /// Boost of the query's words near each other, in order.
@@ -104,6 +108,7 @@ impl Default for Weights {
         Weights {
             parts: 0.4,
             titles: 0.4,
+            text_tf: 1.0,
             run: 1.5,
             proximity: 1.0,
             lead: 1.6,
@@ -132,7 +137,7 @@ impl Default for Weights {
             doc_evidence: 0.1,
             doc_evidence_top: 3,
             rerank_depth: 100,
-            rescore_depth: 400,
+            rescore_depth: 700,
             expansion: 0.6,
             expansion_per_word: 3,
             term_weight: 1.0,
@@ -186,6 +191,7 @@ fn weights_from_value(v: serde_json::Value) -> Result<Weights, String> {
     Ok(Weights {
         parts: f("parts", d.parts),
         titles: f("titles", d.titles),
+        text_tf: f("text_tf", d.text_tf),
         run: f("run", d.run),
         proximity: f("proximity", d.proximity),
         lead: f("lead", d.lead),
