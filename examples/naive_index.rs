@@ -4,13 +4,15 @@
 //! with it.
 //!
 //! ```text
-//! cargo run --release --example naive_index -- ../shared/corpora/laws [jieba|words|chars|none] [stored|unstored]
+//! cargo run --release --example naive_index -- ../shared/corpora/laws [jieba|words|chars|jieba+chars|none] [stored|unstored]
 //! ```
 //!
 //! `jieba`: tantivy-jieba's tokenizer (default dictionary, as its README sets it up);
 //! `words`: zhengce's own word tokenizer (jieba-rs precise mode, no HMM, over folded text,
 //! base dictionary); `chars`: one token per character (tantivy's cheapest possible CJK tokenizer, no
-//! segmentation at all); `none`: nothing indexed, only stored (the cost of reading and
+//! segmentation at all); `jieba+chars`: both, as two fields with positions (the floor's
+//! words plus the per-character field zhengce's substring search needs, so the floor of
+//! the same token volume); `none`: nothing indexed, only stored (the cost of reading and
 //! storing).
 
 use std::path::Path;
@@ -94,25 +96,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let read = started.elapsed();
 
     let mut b = Schema::builder();
-    let mut opts = TextOptions::default();
-    if mode != "none" {
-        opts = opts.set_indexing_options(
+    let (first, second) = match mode.split_once('+') {
+        Some((a, b)) => (a, Some(b)),
+        None => (mode, None),
+    };
+    let indexed = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
-                .set_tokenizer(mode)
+                .set_tokenizer(tokenizer)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-        );
-    }
+        )
+    };
+    let mut opts = if first == "none" {
+        TextOptions::default()
+    } else {
+        indexed(first)
+    };
     if stored {
         opts = opts | STORED;
     }
     let text = b.add_text_field("text", opts);
+    let extra = second.map(|t| b.add_text_field("extra", indexed(t)));
     let tmp = tempfile::tempdir()?;
     let index = Index::create_in_dir(tmp.path(), b.build())?;
     index
         .tokenizers()
         .register("jieba", tantivy_jieba::JiebaTokenizer::new());
     index.tokenizers().register("chars", Chars);
-    if mode == "words" {
+    if first == "words" || second == Some("words") {
         let seg = std::sync::Arc::new(zhengce::analysis::Segmenter::full("")?);
         index
             .tokenizers()
@@ -126,7 +137,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for line in t.lines() {
             let line = line.trim();
             if !line.is_empty() {
-                writer.add_document(doc!(text => line))?;
+                let mut d = doc!(text => line);
+                if let Some(f) = extra {
+                    d.add_text(f, line);
+                }
+                writer.add_document(d)?;
                 docs += 1;
             }
         }

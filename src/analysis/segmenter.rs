@@ -72,6 +72,75 @@ fn roll(h: u64, c: char) -> u64 {
     (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
 }
 
+/// The entries of [`first_chars`]: a character that begins no dictionary word, one that
+/// begins words but is not one itself, and one to look up in the hash table (a word index
+/// too large for the table); any other value is the index of the word.
+const FIRST_NONE: u32 = u32::MAX;
+const FIRST_PREFIX: u32 = u32::MAX - 1;
+const FIRST_ASK: u32 = u32::MAX - 2;
+
+/// The characters of the Basic Multilingual Plane.
+const FIRST_LEN: usize = 0x1_0000;
+
+/// The table of [`Segmenter::compile_for`]'s scan for candidates of one character, indexed
+/// by the character: what `table` holds for it (a word's index, a prefix only, nothing), in
+/// one load from a table that stays in the processor's cache instead of a hash probe.
+fn first_chars(table: &FxHashMap<u64, Option<u32>>) -> Vec<u32> {
+    (0..FIRST_LEN as u32)
+        .map(|code| {
+            let Some(c) = char::from_u32(code) else {
+                return FIRST_NONE;
+            };
+            match table.get(&roll(HASH_SEED, c)) {
+                Some(Some(k)) if *k < FIRST_ASK => *k,
+                Some(Some(_)) => FIRST_ASK,
+                Some(None) => FIRST_PREFIX,
+                None => FIRST_NONE,
+            }
+        })
+        .collect()
+}
+
+/// Marks in `used` every dictionary word (by its index in `table`) that occurs in
+/// `chars`: from every character, the candidate grows while `table` holds it as a word or
+/// as a prefix of one, up to `longest` characters; `first` answers for the first character
+/// (see [`first_chars`]).
+fn scan(
+    chars: &[char],
+    first: &[u32],
+    table: &FxHashMap<u64, Option<u32>>,
+    longest: usize,
+    used: &mut [bool],
+) {
+    let mut mark = |k: u32| {
+        if let Some(u) = used.get_mut(k as usize) {
+            *u = true;
+        }
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        let mut h = roll(HASH_SEED, c);
+        let entry = match first.get(c as usize) {
+            Some(&FIRST_NONE) => None,
+            Some(&FIRST_PREFIX) => Some(None),
+            Some(&FIRST_ASK) | None => table.get(&h).copied(),
+            Some(&k) => Some(Some(k)),
+        };
+        match entry {
+            Some(Some(k)) => mark(k),
+            Some(None) => {}
+            None => continue,
+        }
+        for &c in chars.iter().skip(i + 1).take(longest.saturating_sub(1)) {
+            h = roll(h, c);
+            match table.get(&h) {
+                Some(Some(k)) => mark(*k),
+                Some(None) => {}
+                None => break,
+            }
+        }
+    }
+}
+
 /// What went wrong building a segmenter.
 #[derive(Debug, thiserror::Error)]
 pub enum DictError {
@@ -236,6 +305,7 @@ impl Segmenter {
             longest = longest.max(n);
             table.insert(h, u32::try_from(i).ok());
         }
+        let first = first_chars(&table);
         let texts: Vec<&str> = texts.collect();
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
@@ -247,6 +317,7 @@ impl Segmenter {
                 .chunks(chunk)
                 .map(|part| {
                     let table = &table;
+                    let first = &first;
                     let n = words.len();
                     s.spawn(move || {
                         let mut used = vec![false; n];
@@ -254,21 +325,7 @@ impl Segmenter {
                         for text in part {
                             chars.clear();
                             chars.extend(text.chars().map(super::normalize::fold_char));
-                            for i in 0..chars.len() {
-                                let mut h = HASH_SEED;
-                                for &c in chars.iter().skip(i).take(longest) {
-                                    h = roll(h, c);
-                                    match table.get(&h) {
-                                        Some(Some(k)) => {
-                                            if let Some(u) = used.get_mut(*k as usize) {
-                                                *u = true;
-                                            }
-                                        }
-                                        Some(None) => {}
-                                        None => break,
-                                    }
-                                }
-                            }
+                            scan(&chars, first, table, longest, &mut used);
                         }
                         used
                     })
@@ -454,6 +511,23 @@ mod tests {
         assert!(parts("地区").is_empty());
         // Ties in the number of pieces go to the likelier split.
         assert_eq!(parts("盐碱地"), vec!["盐碱"]);
+    }
+
+    #[test]
+    fn compiled_dictionary_holds_the_words_that_occur() {
+        // A domain word outside the Basic Multilingual Plane takes the hash table's path.
+        let seg = Segmenter::full("\u{20000}\u{20001}").expect("dict");
+        let text = "边境地区的\u{20000}\u{20001}";
+        let compiled = seg.compile_for(std::iter::once(text)).expect("full");
+        let words: std::collections::HashSet<&str> = compiled
+            .lines()
+            .filter_map(|l| l.split(' ').next())
+            .collect();
+        for w in ["边境", "地区", "边", "的", "\u{20000}\u{20001}"] {
+            assert!(words.contains(w), "{w} missing from {compiled}");
+        }
+        assert!(!words.contains("扶贫"));
+        assert!(!words.contains("境地区"));
     }
 
     #[test]

@@ -125,7 +125,7 @@ fn build_locked(
         return Err(corpus::CorpusError::Empty(corpus_dir.to_path_buf()).into());
     }
     let mut full = full.map_err(|_| Error::Internal("the dictionary loader panicked".into()))??;
-    let terms = super::terms::extract(&docs, rule, &full);
+    let terms = extract_terms(&docs, rule, &full)?;
     full.add_terms(terms.iter().map(String::as_str));
     let full = Arc::new(full);
     tracing::info!(terms = terms.len(), "domain terms extracted");
@@ -137,10 +137,7 @@ fn build_locked(
     let stamp = layout::new_stamp();
     let tmp = index_dir.join(format!("tmp-{stamp}"));
     std::fs::create_dir_all(&tmp).map_err(|e| Error::io(&tmp, e))?;
-    let (passages, bytes) = write_index(&tmp, &full, &docs, progress, started)?;
-    write_docs(&tmp, &docs)?;
-    let listed: String = terms.iter().map(|t| format!("{t}\n")).collect();
-    write_synced(&tmp.join(super::terms::TERMS_FILE), listed.as_bytes())?;
+    let (passages, bytes) = write_index(&tmp, &full, &docs, &terms, progress, started)?;
     let built_at = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -180,8 +177,18 @@ fn build_locked(
     layout::publish(index_dir, &gen_name, &stamp)?;
     debug_assert!(index_dir.join(CURRENT).is_file());
     tracing::info!(passages, documents = docs.len(), "index built");
+    let documents = docs.len();
+    // Freeing the parsed corpus and the full dictionary (millions of allocations) is
+    // nobody's wait: it happens on a thread of its own (which a process that exits right
+    // after the build does not wait for).
+    let spawned = std::thread::Builder::new()
+        .name("zhengce-free".into())
+        .spawn(move || drop((docs, full)));
+    if let Err(e) = spawned {
+        tracing::debug!(error = %e, "no thread to free the build's memory on; freed inline");
+    }
     Ok(BuildStats {
-        documents: docs.len(),
+        documents,
         passages,
         bytes,
         millis: started.elapsed().as_millis(),
@@ -191,12 +198,42 @@ fn build_locked(
     })
 }
 
-/// Writes tantivy's index of `docs` and the compiled dictionary into `dir`; returns the
-/// number of passages and of bytes of their text.
+/// [`terms::extract`](super::terms::extract) over `docs`, on up to 4 threads: each takes a
+/// share of the documents, and the union of their terms is the terms of all of them
+/// (whether a candidate is a term does not depend on the other documents).
+fn extract_terms(
+    docs: &[Document],
+    rule: super::terms::Rule,
+    full: &Segmenter,
+) -> Result<Vec<String>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4);
+    let chunk = docs.len().div_ceil(threads).max(1);
+    let found = std::thread::scope(|s| {
+        let handles: Vec<_> = docs
+            .chunks(chunk)
+            .map(|part| s.spawn(move || super::terms::extract(part, rule, full)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join())
+            .collect::<std::result::Result<Vec<_>, _>>()
+    })
+    .map_err(|_| Error::Internal("the term extractor panicked".into()))?;
+    let all: std::collections::BTreeSet<String> = found.into_iter().flatten().collect();
+    Ok(all.into_iter().collect())
+}
+
+/// Writes tantivy's index of `docs`, the compiled dictionary, the documents' outlines and
+/// the extracted `terms` into `dir`; returns the number of passages and of bytes of their
+/// text.
 fn write_index(
     dir: &Path,
     full: &Arc<Segmenter>,
     docs: &[Document],
+    terms: &[String],
     progress: Progress<'_>,
     started: Instant,
 ) -> Result<(usize, usize)> {
@@ -215,9 +252,15 @@ fn write_index(
     let mut writer: tantivy::IndexWriter<TantivyDocument> =
         index.writer_with_num_threads(threads, writer_budget(text_bytes, threads) * threads)?;
     // The dictionary the queries need is compiled on its own thread while the passages
-    // are indexed: it reads the same texts and nothing the index writes.
+    // are indexed: it reads the same texts and nothing the index writes. The outlines and
+    // the terms are written meanwhile too.
     let (compiled, added) = std::thread::scope(|s| -> Result<_> {
         let compiler = s.spawn(|| compile_dictionary(full, docs));
+        let files = s.spawn(|| -> Result<()> {
+            write_docs(dir, docs)?;
+            let listed: String = terms.iter().map(|t| format!("{t}\n")).collect();
+            write_synced(&dir.join(super::terms::TERMS_FILE), listed.as_bytes())
+        });
         let added = add_passages(&writer, &fields, docs, progress)?;
         tracing::info!(ms = started.elapsed().as_millis() as u64, "documents added");
         writer.commit()?;
@@ -226,6 +269,9 @@ fn write_index(
         let compiled = compiler
             .join()
             .map_err(|_| Error::Internal("the dictionary compiler panicked".into()))??;
+        files
+            .join()
+            .map_err(|_| Error::Internal("the outline writer panicked".into()))??;
         Ok((compiled, added))
     })?;
     write_synced(&dir.join(COMPILED_DICT), compiled.as_bytes())?;
