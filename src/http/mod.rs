@@ -303,7 +303,7 @@ const INLINE_SEARCH_PASSAGES: usize = 5_000;
 /// A JSON answer, serialized into a buffer sized for it at once (axum's `Json` starts at
 /// 128 bytes and grows: a search answer is several kilobytes).
 #[derive(Debug, Clone)]
-pub struct JsonBody<T>(pub T);
+struct JsonBody<T>(T);
 
 impl IntoResponse for JsonBody<SearchResponse> {
     fn into_response(self) -> Response {
