@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # HTTP load on `zhengce serve` with wrk: /api/search with the query mix at 1, 16 and 64
 # connections for a fixed time each, and /healthz at 64 connections as the ceiling; then
-# the server's peak RSS (VmHWM). Prints requests/s, p50, p99 and errors per run, and
+# the server's peak RSS (VmHWM). Prints requests/s, p50, p99, errors and the server's CPU
+# time per request (user + system, from /proc; steadier than requests/s on a shared
+# machine) per run, and
 # exits non-zero if any run had errors or a goal of issue 6 was missed (STRICT=1).
 #
 #   scripts/load.sh                       # 30 s per run, port 18080
@@ -84,34 +86,42 @@ LUA
 cat >"$WORK/report.lua" <<'LUA'
 function done(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %.0f %.3f %.3f %.3f %d %d\n",
+  io.write(string.format("RESULT %.0f %.3f %.3f %.3f %d %d %d\n",
     summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
-    e.connect + e.read + e.write + e.timeout, e.status))
+    e.connect + e.read + e.write + e.timeout, e.status, summary.requests))
 end
 LUA
 cat "$WORK/report.lua" >>"$WORK/mix.lua"
 
+# CPU time (user + system, in clock ticks) the server has used so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
+TICK=$(getconf CLK_TCK)
+
 run() { # name path-or-script conns
   local name=$1 target=$2 c=$3 t=$THREADS
   [ "$c" -lt "$t" ] && t=$c
-  local out
+  local out before
+  before=$(cpu_ticks)
   if [ "$target" = mix ]; then
     out=$(wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -s "$WORK/mix.lua" "$BASE")
   else
     out=$(wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -s "$WORK/report.lua" "$BASE$target")
   fi
   echo "$out" >>"$WORK/wrk.txt"
-  local r
-  r=$(echo "$out" | awk '/^RESULT/ {print $2, $3, $4, $5, $6, $7}')
+  local r cpu
+  r=$(echo "$out" | awk '/^RESULT/ {print $2, $3, $4, $5, $6, $7, $8}')
   [ -n "$r" ] || { echo "$out" >&2; die "wrk gave no result"; }
   set -- $r
-  printf "%-8s %5s %12s %10s %10s %10s %8s %8s\n" "$name" "$c" "$1" "$2" "$3" "$4" "$5" "$6"
-  echo "$name $c $*" >>"$WORK/results"
+  # The server's CPU per request: what the load on the machine does not change much.
+  cpu=$(awk -v b="$before" -v a="$(cpu_ticks)" -v n="$7" -v t="$TICK" \
+    'BEGIN { printf "%.0f", (n > 0 ? (a - b) / t * 1e6 / n : 0) }')
+  printf "%-8s %5s %12s %10s %10s %10s %8s %8s %12s\n" "$name" "$c" "$1" "$2" "$3" "$4" "$5" "$6" "$cpu"
+  echo "$name $c $1 $2 $3 $4 $5 $6" >>"$WORK/results"
 }
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk runs on the same machine"
-printf "%-8s %5s %12s %10s %10s %10s %8s %8s\n" path conns "requests/s" "p50 ms" "p99 ms" "max ms" "sockerr" "non-2xx"
+printf "%-8s %5s %12s %10s %10s %10s %8s %8s %12s\n" path conns "requests/s" "p50 ms" "p99 ms" "max ms" "sockerr" "non-2xx" "server µs/req"
 for c in $CONNS; do run search mix "$c"; done
 run healthz /healthz 64
 

@@ -268,23 +268,69 @@ pub struct Health {
 async fn search(
     State(st): State<AppState>,
     ApiQuery(params): ApiQuery<SearchParams>,
-) -> Result<Json<SearchResponse>, ApiError> {
+) -> Result<JsonBody<SearchResponse>, ApiError> {
     let req = params.into_request()?;
     // A query without a searchable word is valid and finds nothing (200, no hits), as
     // in Meilisearch; it never reaches the engine when it has no word character at all.
     if crate::cite::normalize(&req.q).is_empty() {
-        return Ok(Json(no_hits(&req.q)));
+        return Ok(JsonBody(no_hits(&req.q)));
     }
     let q = req.q.clone();
     let mut req = req;
     req.deadline = Some(work_deadline());
-    let res = tokio::task::spawn_blocking(move || st.engine.search(&req))
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
+    let res = if st.engine.passage_count() <= INLINE_SEARCH_PASSAGES {
+        st.engine.search(&req)
+    } else {
+        tokio::task::spawn_blocking(move || st.engine.search(&req))
+            .await
+            .map_err(|e| ApiError::internal(&e))?
+    };
     match res {
-        Ok(r) => Ok(Json(r)),
-        Err(crate::Error::NoSearchableWords(_)) => Ok(Json(no_hits(&q))),
+        Ok(r) => Ok(JsonBody(r)),
+        Err(crate::Error::NoSearchableWords(_)) => Ok(JsonBody(no_hits(&q))),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Indexes of at most this many passages are searched on the async thread that took the
+/// request: a search there takes a fraction of a millisecond, and handing it to the
+/// blocking pool and back cost more CPU than the search itself (on the plan, 64
+/// connections: about 180 µs of server CPU per request through the pool, 110 µs inline;
+/// BENCHMARKS.md). Larger indexes, where one search can take tens of milliseconds,
+/// search on the blocking pool so as not to stall the connections of that thread.
+const INLINE_SEARCH_PASSAGES: usize = 5_000;
+
+/// A JSON answer, serialized into a buffer sized for it at once (axum's `Json` starts at
+/// 128 bytes and grows: a search answer is several kilobytes).
+#[derive(Debug, Clone)]
+struct JsonBody<T>(T);
+
+impl IntoResponse for JsonBody<SearchResponse> {
+    fn into_response(self) -> Response {
+        // The text (and JSON escapes of the snippet's marks), plus the other fields.
+        let hits: usize = self
+            .0
+            .hits
+            .iter()
+            .map(|h| 2 * h.passage.text.len() + 1024)
+            .sum();
+        json_response(&self.0, 1024 + hits)
+    }
+}
+
+/// `value` as an `application/json` response, serialized into a buffer of `capacity`.
+fn json_response<T: Serialize>(value: &T, capacity: usize) -> Response {
+    let mut buf = Vec::with_capacity(capacity);
+    match serde_json::to_writer(&mut buf, value) {
+        Ok(()) => (
+            [(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            )],
+            buf,
+        )
+            .into_response(),
+        Err(e) => ApiError::internal(&e).into_response(),
     }
 }
 

@@ -39,8 +39,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use tantivy::collector::TopDocs;
 use tantivy::query::{Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::schema::document::DeserializeError;
+use tantivy::{DocAddress, Searcher, Term};
 
 /// Largest `limit`.
 pub const MAX_LIMIT: usize = 100;
@@ -382,7 +383,7 @@ impl Engine {
             }
         });
         Ok(Hit {
-            path: p.section_path(),
+            path: section_path(&p),
             doc_title: library::doc_title(ix, &p.doc),
             passage: p,
             score: c.best.score,
@@ -465,12 +466,85 @@ impl Engine {
 }
 
 fn load_passage(searcher: &Searcher, f: &Fields, addr: DocAddress) -> Result<Passage> {
-    let d: TantivyDocument = searcher.doc(addr)?;
-    let json = d
-        .get_first(f.json)
-        .and_then(|v| v.as_str())
-        .ok_or_else(|| Error::Damaged("stored passage missing".into()))?;
+    let d: StoredStrings = searcher.doc(addr)?;
+    let json =
+        d.0.iter()
+            .find(|(field, _)| *field == f.json)
+            .and_then(|(_, v)| v.as_deref())
+            .ok_or_else(|| Error::Damaged("stored passage missing".into()))?;
     Ok(serde_json::from_str(json)?)
+}
+
+/// The stored text values of a document, and nothing else: what [`load_passage`] reads,
+/// without building a whole [`tantivy::TantivyDocument`] (every value copied into its own tree).
+struct StoredStrings(Vec<(tantivy::schema::Field, Option<String>)>);
+
+impl tantivy::schema::document::DocumentDeserialize for StoredStrings {
+    fn deserialize<'de, D>(mut d: D) -> std::result::Result<Self, DeserializeError>
+    where
+        D: tantivy::schema::document::DocumentDeserializer<'de>,
+    {
+        let mut out = Vec::with_capacity(d.size_hint());
+        while let Some((field, TextOnly(v))) = d.next_field::<TextOnly>()? {
+            out.push((field, v));
+        }
+        Ok(StoredStrings(out))
+    }
+}
+
+/// A stored value: its text, or `None` for a value of another type (skipped).
+struct TextOnly(Option<String>);
+
+impl tantivy::schema::document::ValueDeserialize for TextOnly {
+    fn deserialize<'de, D>(d: D) -> std::result::Result<Self, DeserializeError>
+    where
+        D: tantivy::schema::document::ValueDeserializer<'de>,
+    {
+        d.deserialize_any(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl tantivy::schema::document::ValueVisitor for TextVisitor {
+    type Value = TextOnly;
+    fn visit_string(&self, v: String) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(Some(v)))
+    }
+    fn visit_u64(&self, _: u64) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(None))
+    }
+    fn visit_i64(&self, _: i64) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(None))
+    }
+    fn visit_f64(&self, _: f64) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(None))
+    }
+    fn visit_bool(&self, _: bool) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(None))
+    }
+}
+
+/// The section path of a passage (as [`Passage::section_path`]), built in one string.
+fn section_path(p: &Passage) -> String {
+    let mut out = String::with_capacity(p.path.len() * 40);
+    for (i, h) in p.path.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" › ");
+        }
+        let start = out.len();
+        out.push_str(&h.label);
+        out.push(' ');
+        out.push_str(&h.title);
+        let piece = &out[start..];
+        let trimmed = piece.trim();
+        if trimmed.len() != piece.len() {
+            let trimmed = trimmed.to_string();
+            out.truncate(start);
+            out.push_str(&trimmed);
+        }
+    }
+    out
 }
 
 fn filters(f: &Fields, req: &SearchRequest) -> Vec<Box<dyn Query>> {
@@ -488,4 +562,34 @@ fn filters(f: &Fields, req: &SearchRequest) -> Vec<Box<dyn Query>> {
         )));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::path::{HeadingKind, PathHeading};
+
+    #[test]
+    fn section_path_in_one_string_is_the_passages() {
+        let h = |kind, label: &str, title: &str| PathHeading::new(kind, label, title, None);
+        for path in [
+            vec![],
+            vec![h(HeadingKind::Preface, "", "前言")],
+            vec![
+                h(HeadingKind::Chapter, "第二章", "加大欠发达地区帮扶力度"),
+                h(HeadingKind::Section, "第二节", " 加大以工代赈实施力度 "),
+                h(HeadingKind::Sidebar, "专栏4", ""),
+            ],
+            vec![
+                h(HeadingKind::Heading, "", ""),
+                h(HeadingKind::Heading, " ", "一"),
+            ],
+        ] {
+            let p = Passage {
+                path,
+                ..Passage::default()
+            };
+            assert_eq!(section_path(&p), p.section_path());
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! neighbouring sentences, several far-apart matched places joined with `…`; HTML-escaped
 //! before `<mark>` is added, adjacent marks merged; highlight ranges as character offsets.
 
-use crate::analysis::fold;
+use crate::analysis::fold_char;
 
 /// Most characters of text a snippet shows (its fragments together, without the `…`).
 pub const SNIPPET_CHARS: usize = 120;
@@ -20,7 +20,13 @@ pub struct Snippet {
 /// Escapes text for HTML.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    push_escaped(&mut out, s.chars());
+    out
+}
+
+/// Pushes `chars`, escaped for HTML, onto `out`.
+fn push_escaped(out: &mut String, chars: impl IntoIterator<Item = char>) {
+    for c in chars {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -30,30 +36,55 @@ pub fn escape_html(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
+}
+
+/// The highlight terms of one text, matched in one pass over the text folded once.
+struct Matches {
+    /// Every occurrence, overlapping ones too: `(start, end, term)` in characters, `term`
+    /// the index of a distinct term; sorted by start.
+    all: Vec<(usize, usize, usize)>,
+    /// The highlights: per term, its occurrences found left to right without overlap,
+    /// then all terms' merged.
+    highlights: Vec<[usize; 2]>,
+}
+
+impl Matches {
+    fn find(folded: &[char], terms: &[String]) -> Self {
+        // The distinct non-empty terms, as characters (a term repeated is one word).
+        let mut distinct: Vec<Vec<char>> = Vec::with_capacity(terms.len());
+        for t in terms {
+            let t: Vec<char> = t.chars().collect();
+            if !t.is_empty() && t.len() <= folded.len() && !distinct.contains(&t) {
+                distinct.push(t);
+            }
+        }
+        let mut all = Vec::new();
+        let mut ranges = Vec::new();
+        // Where each term's next non-overlapping occurrence may start.
+        let mut next = vec![0usize; distinct.len()];
+        for (i, &c) in folded.iter().enumerate() {
+            for (k, t) in distinct.iter().enumerate() {
+                if t[0] == c && folded.len() - i >= t.len() && folded[i..i + t.len()] == t[..] {
+                    all.push((i, i + t.len(), k));
+                    if i >= next[k] {
+                        ranges.push([i, i + t.len()]);
+                        next[k] = i + t.len();
+                    }
+                }
+            }
+        }
+        Matches {
+            all,
+            highlights: merge(ranges),
+        }
+    }
 }
 
 /// Character ranges where any of `terms` (folded) occurs in `text` (folded on the fly),
 /// sorted and merged when they overlap or touch.
 pub fn highlight_ranges(text: &str, terms: &[String]) -> Vec<[usize; 2]> {
-    let folded: Vec<char> = fold(text).chars().collect();
-    let mut ranges: Vec<[usize; 2]> = Vec::new();
-    for t in terms {
-        let t: Vec<char> = t.chars().collect();
-        if t.is_empty() || t.len() > folded.len() {
-            continue;
-        }
-        let mut i = 0;
-        while i + t.len() <= folded.len() {
-            if folded[i..i + t.len()] == t[..] {
-                ranges.push([i, i + t.len()]);
-                i += t.len();
-            } else {
-                i += 1;
-            }
-        }
-    }
-    merge(ranges)
+    let folded: Vec<char> = text.chars().map(fold_char).collect();
+    Matches::find(&folded, terms).highlights
 }
 
 /// Sorts and merges ranges that overlap or touch.
@@ -77,17 +108,21 @@ pub fn merge(mut ranges: Vec<[usize; 2]>) -> Vec<[usize; 2]> {
 /// [`MIN_CONTEXT_CHARS`] characters where the text has them; a second or third
 /// fragment shows a far-away place that matches words the first one lacks. The
 /// fragments together hold at most [`SNIPPET_CHARS`] characters.
+///
+/// The text is folded once and every term is matched in the same pass over it.
 pub fn make(text: &str, terms: &[String]) -> Snippet {
-    let highlights = highlight_ranges(text, terms);
     let chars: Vec<char> = text.chars().collect();
-    let frags = fragments(&chars, &highlights, terms, SNIPPET_CHARS);
-    let mut html = String::new();
+    let folded: Vec<char> = chars.iter().map(|&c| fold_char(c)).collect();
+    let found = Matches::find(&folded, terms);
+    let frags = fragments(&chars, &found, SNIPPET_CHARS);
+    let highlights = found.highlights;
+    let mut html = String::with_capacity(text.len().min(SNIPPET_CHARS * 4) + 64);
     let mut last_end = 0;
     for &(start, end) in &frags {
         if start > last_end {
             html.push('…');
         }
-        html.push_str(&mark_range(&chars, &highlights, start, end));
+        mark_range(&mut html, &chars, &highlights, start, end);
         last_end = end;
     }
     if last_end < chars.len() {
@@ -100,27 +135,35 @@ pub fn make(text: &str, terms: &[String]) -> Snippet {
 /// sorted and disjoint, as [`highlight_ranges`] gives them).
 pub fn mark_html(text: &str, highlights: &[[usize; 2]]) -> String {
     let chars: Vec<char> = text.chars().collect();
-    mark_range(&chars, highlights, 0, chars.len())
+    let mut html = String::with_capacity(text.len() + 16 * highlights.len());
+    mark_range(&mut html, &chars, highlights, 0, chars.len());
+    html
 }
 
-/// `chars[start..end]`, escaped, with the parts of `highlights` inside it marked.
-fn mark_range(chars: &[char], highlights: &[[usize; 2]], start: usize, end: usize) -> String {
-    let piece = |a: usize, b: usize| escape_html(&chars[a..b].iter().collect::<String>());
-    let mut html = String::new();
+/// Pushes `chars[start..end]`, escaped, with the parts of `highlights` inside it marked.
+fn mark_range(
+    html: &mut String,
+    chars: &[char],
+    highlights: &[[usize; 2]],
+    start: usize,
+    end: usize,
+) {
+    let piece = |html: &mut String, a: usize, b: usize| {
+        push_escaped(html, chars[a..b].iter().copied());
+    };
     let mut pos = start;
     for h in highlights {
         let (a, b) = (h[0].max(pos), h[1].min(end));
         if a >= b {
             continue;
         }
-        html.push_str(&piece(pos, a));
+        piece(html, pos, a);
         html.push_str("<mark>");
-        html.push_str(&piece(a, b));
+        piece(html, a, b);
         html.push_str("</mark>");
         pos = b;
     }
-    html.push_str(&piece(pos, end.max(pos)));
-    html
+    piece(html, pos, end.max(pos));
 }
 
 /// Context a snippet fragment is grown to, in characters, where the text has it.
@@ -164,17 +207,13 @@ fn sentences(chars: &[char]) -> Vec<(usize, usize)> {
 
 /// The fragments of a snippet of at most `max` characters in all: `[start, end)` ranges,
 /// sorted, disjoint and not touching.
-fn fragments(
-    chars: &[char],
-    highlights: &[[usize; 2]],
-    terms: &[String],
-    max: usize,
-) -> Vec<(usize, usize)> {
+fn fragments(chars: &[char], found: &Matches, max: usize) -> Vec<(usize, usize)> {
     if chars.len() <= max {
         return vec![(0, chars.len())];
     }
+    let highlights = &found.highlights;
     let sents = sentences(chars);
-    let anchors = anchors(chars, &sents, highlights, terms);
+    let anchors = anchors(&sents, found);
     let budget = max / anchors.len().max(1);
     let mut frags: Vec<(usize, usize)> = Vec::new();
     for &k in &anchors {
@@ -202,52 +241,38 @@ fn fragments(
 /// The sentences a snippet shows, by position in `sents`: the best-matching one (most
 /// distinct marked words, then most marked characters, then the earliest), then, while
 /// words are still unshown, the sentence that shows most of them.
-fn anchors(
-    chars: &[char],
-    sents: &[(usize, usize)],
-    highlights: &[[usize; 2]],
-    terms: &[String],
-) -> Vec<usize> {
-    // The query words a sentence shows (folded, as the highlights were found; merged
-    // highlights of one word repeated are still one word).
-    let words_in = |i: usize| -> Vec<&String> {
-        let (a, b) = sents[i];
-        if !highlights.iter().any(|h| h[0] < b && h[1] > a) {
-            return Vec::new();
+fn anchors(sents: &[(usize, usize)], found: &Matches) -> Vec<usize> {
+    // The distinct query words each sentence holds whole (as the highlights were found,
+    // on the folded text), and how many of its characters are highlighted.
+    let mut words: Vec<Vec<usize>> = vec![Vec::new(); sents.len()];
+    let mut k = 0;
+    for &(start, end, term) in &found.all {
+        while k < sents.len() && sents[k].1 <= start {
+            k += 1;
         }
-        let folded = fold(&chars[a..b].iter().collect::<String>());
-        let mut w: Vec<&String> = terms
-            .iter()
-            .filter(|t| !t.is_empty() && folded.contains(t.as_str()))
-            .collect();
-        w.sort();
-        w.dedup();
-        w
-    };
+        if k < sents.len() && end <= sents[k].1 && !words[k].contains(&term) {
+            words[k].push(term);
+        }
+    }
     let covered = |i: usize| -> usize {
         let (a, b) = sents[i];
-        highlights
+        found
+            .highlights
             .iter()
             .map(|h| h[1].min(b).saturating_sub(h[0].max(a)))
             .sum()
     };
-    let mut shown: Vec<&String> = Vec::new();
+    let mut shown: Vec<usize> = Vec::new();
     let mut out: Vec<usize> = Vec::new();
     while out.len() < MAX_FRAGMENTS {
         let best = (0..sents.len())
             .filter(|i| !out.contains(i))
-            .map(|i| {
-                let new = words_in(i)
-                    .into_iter()
-                    .filter(|w| !shown.contains(w))
-                    .count();
-                (i, new)
-            })
+            .map(|i| (i, words[i].iter().filter(|w| !shown.contains(w)).count()))
             .filter(|&(_, new)| new > 0)
             .max_by_key(|&(i, new)| (new, covered(i), usize::MAX - i));
         match best {
             Some((i, _)) => {
-                shown.extend(words_in(i));
+                shown.extend(&words[i]);
                 out.push(i);
             }
             None => break,
@@ -523,5 +548,224 @@ mod tests {
         let s = make(&long, &t(&["以工代赈"]));
         assert!(s.html.contains("<mark>以工代赈</mark>"), "{}", s.html);
         assert!(visible(&s.html).chars().count() <= SNIPPET_CHARS + 2);
+    }
+
+    /// The implementation before the one-pass matching (fold per term, per sentence), as
+    /// the reference the snippets must still equal.
+    mod reference {
+        use super::super::{MAX_FRAGMENTS, escape_html, grow, merge, sentences};
+        use crate::analysis::fold;
+
+        pub fn highlight_ranges(text: &str, terms: &[String]) -> Vec<[usize; 2]> {
+            let folded: Vec<char> = fold(text).chars().collect();
+            let mut ranges: Vec<[usize; 2]> = Vec::new();
+            for t in terms {
+                let t: Vec<char> = t.chars().collect();
+                if t.is_empty() || t.len() > folded.len() {
+                    continue;
+                }
+                let mut i = 0;
+                while i + t.len() <= folded.len() {
+                    if folded[i..i + t.len()] == t[..] {
+                        ranges.push([i, i + t.len()]);
+                        i += t.len();
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            merge(ranges)
+        }
+
+        pub fn make(text: &str, terms: &[String]) -> (String, Vec<[usize; 2]>) {
+            let highlights = highlight_ranges(text, terms);
+            let chars: Vec<char> = text.chars().collect();
+            let frags = fragments(&chars, &highlights, terms, super::super::SNIPPET_CHARS);
+            let mut html = String::new();
+            let mut last_end = 0;
+            for &(start, end) in &frags {
+                if start > last_end {
+                    html.push('…');
+                }
+                html.push_str(&mark_range(&chars, &highlights, start, end));
+                last_end = end;
+            }
+            if last_end < chars.len() {
+                html.push('…');
+            }
+            (html, highlights)
+        }
+
+        pub fn mark_range_all(text: &str, highlights: &[[usize; 2]]) -> String {
+            let chars: Vec<char> = text.chars().collect();
+            mark_range(&chars, highlights, 0, chars.len())
+        }
+
+        fn mark_range(
+            chars: &[char],
+            highlights: &[[usize; 2]],
+            start: usize,
+            end: usize,
+        ) -> String {
+            let piece = |a: usize, b: usize| escape_html(&chars[a..b].iter().collect::<String>());
+            let mut html = String::new();
+            let mut pos = start;
+            for h in highlights {
+                let (a, b) = (h[0].max(pos), h[1].min(end));
+                if a >= b {
+                    continue;
+                }
+                html.push_str(&piece(pos, a));
+                html.push_str("<mark>");
+                html.push_str(&piece(a, b));
+                html.push_str("</mark>");
+                pos = b;
+            }
+            html.push_str(&piece(pos, end.max(pos)));
+            html
+        }
+
+        fn fragments(
+            chars: &[char],
+            highlights: &[[usize; 2]],
+            terms: &[String],
+            max: usize,
+        ) -> Vec<(usize, usize)> {
+            if chars.len() <= max {
+                return vec![(0, chars.len())];
+            }
+            let sents = sentences(chars);
+            let anchors = anchors(chars, &sents, highlights, terms);
+            let budget = max / anchors.len().max(1);
+            let mut frags: Vec<(usize, usize)> = Vec::new();
+            for &k in &anchors {
+                let (a, b) = sents[k];
+                let first = highlights
+                    .iter()
+                    .find(|h| h[0] >= a && h[0] < b)
+                    .map_or(a, |h| h[0]);
+                frags.push(grow(chars, &sents, k, first, budget));
+            }
+            if frags.is_empty() {
+                frags.push(grow(chars, &sents, 0, 0, max));
+            }
+            frags.sort_unstable();
+            let mut out: Vec<(usize, usize)> = Vec::new();
+            for f in frags {
+                match out.last_mut() {
+                    Some(last) if f.0 <= last.1 => last.1 = last.1.max(f.1),
+                    _ => out.push(f),
+                }
+            }
+            out
+        }
+
+        fn anchors(
+            chars: &[char],
+            sents: &[(usize, usize)],
+            highlights: &[[usize; 2]],
+            terms: &[String],
+        ) -> Vec<usize> {
+            let words_in = |i: usize| -> Vec<&String> {
+                let (a, b) = sents[i];
+                if !highlights.iter().any(|h| h[0] < b && h[1] > a) {
+                    return Vec::new();
+                }
+                let folded = fold(&chars[a..b].iter().collect::<String>());
+                let mut w: Vec<&String> = terms
+                    .iter()
+                    .filter(|t| !t.is_empty() && folded.contains(t.as_str()))
+                    .collect();
+                w.sort();
+                w.dedup();
+                w
+            };
+            let covered = |i: usize| -> usize {
+                let (a, b) = sents[i];
+                highlights
+                    .iter()
+                    .map(|h| h[1].min(b).saturating_sub(h[0].max(a)))
+                    .sum()
+            };
+            let mut shown: Vec<&String> = Vec::new();
+            let mut out: Vec<usize> = Vec::new();
+            while out.len() < MAX_FRAGMENTS {
+                let best = (0..sents.len())
+                    .filter(|i| !out.contains(i))
+                    .map(|i| {
+                        let new = words_in(i)
+                            .into_iter()
+                            .filter(|w| !shown.contains(w))
+                            .count();
+                        (i, new)
+                    })
+                    .filter(|&(_, new)| new > 0)
+                    .max_by_key(|&(i, new)| (new, covered(i), usize::MAX - i));
+                match best {
+                    Some((i, _)) => {
+                        shown.extend(words_in(i));
+                        out.push(i);
+                    }
+                    None => break,
+                }
+            }
+            out
+        }
+    }
+
+    /// Pseudo-random texts over a small alphabet of ideographs (simplified and
+    /// traditional), punctuation that ends sentences and clauses, and characters that
+    /// need escaping; terms drawn from the same alphabet, some repeated or overlapping.
+    #[test]
+    fn one_pass_matching_gives_the_reference_snippets() {
+        const ALPHABET: &[char] = &[
+            '以', '工', '代', '赈', '賑', '易', '地', '搬', '迁', '遷', '扶', '贫', '貧', '。',
+            '，', '；', '、', '！', '”', '<', '&', 'Ａ', 'a', '区', '州', '三',
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = |n: usize| -> usize {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let fixed = t(&["以工代赈", "易地搬迁", "扶贫", "三区三州", "工代", "赈以"]);
+        for round in 0..3000 {
+            let len = next(400);
+            let text: String = (0..len).map(|_| ALPHABET[next(ALPHABET.len())]).collect();
+            let mut terms: Vec<String> = (0..next(5))
+                .map(|_| {
+                    let start = next(len.max(1));
+                    let l = 1 + next(4);
+                    text.chars().skip(start).take(l).map(fold_char).collect()
+                })
+                .collect();
+            terms.push(fixed[round % fixed.len()].clone());
+            if round % 7 == 0 {
+                terms.push(String::new());
+                terms.push(terms[0].clone());
+            }
+            let (html, highlights) = reference::make(&text, &terms);
+            let s = make(&text, &terms);
+            assert_eq!(s.highlights, highlights, "{text:?} {terms:?}");
+            assert_eq!(s.html, html, "{text:?} {terms:?}");
+            assert_eq!(
+                highlight_ranges(&text, &terms),
+                reference::highlight_ranges(&text, &terms)
+            );
+            assert_eq!(
+                mark_html(&text, &highlights),
+                reference::mark_range_all(&text, &highlights)
+            );
+        }
+        // The plan's paragraph, with the words of a few queries.
+        for q in [
+            &["以工代赈"][..],
+            &["以工代赈", "乡村建设"],
+            &["农村", "建设", "农"],
+        ] {
+            let (html, _) = reference::make(TUIGUANG, &t(q));
+            assert_eq!(make(TUIGUANG, &t(q)).html, html);
+        }
     }
 }
