@@ -283,7 +283,7 @@ impl Engine {
     }
 
     /// Searches.
-    #[tracing::instrument(skip(self), fields(q = %req.q))]
+    #[tracing::instrument(skip_all, fields(q = %req.q))]
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResponse> {
         let started = std::time::Instant::now();
         req.validate()?;

@@ -402,12 +402,27 @@ impl QueryPlan {
     fn relaxed_matching(&self, f: &Fields, weights: &Weights) -> Box<dyn Query> {
         let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut others: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Whether any one word's match suffices (then words need no clause of their own).
+        let flat = self.min_match(weights) <= 1;
         for w in self.words.iter().filter(|w| w.role != Role::Expanded) {
             let mode = if w.mode == Mode::Nothing && self.words.len() > 1 {
                 Mode::Substring
             } else {
                 w.mode
             };
+            if weights.coverage <= 0.0 && flat {
+                // One union of every word's clauses: the same sum as a union of
+                // per-word unions, without a union nested in each.
+                let list = if w.role == Role::Required {
+                    &mut required
+                } else {
+                    &mut others
+                };
+                for q in Self::word_clauses(f, w, mode, weights, false) {
+                    list.push((Occur::Should, boosted(q, w.boost)));
+                }
+                continue;
+            }
             let q = Self::word_query(f, w, mode, weights, false);
             let q = if weights.coverage > 0.0 {
                 let bonus = weights.coverage * w.idf * w.boost;
