@@ -9,7 +9,7 @@ use crate::index::OpenIndex;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::columnar::Column;
+use tantivy::columnar::{Column, ColumnIndex};
 use tantivy::index::SegmentId;
 use tantivy::query::{EnableScoring, Query, Scorer};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SeekDangerResult, SegmentReader};
@@ -76,12 +76,27 @@ impl SegmentValues {
                 .unwrap_or(none)
         };
         let n = segment.max_doc();
+        // A column with a value for every document is read in one go; another one value
+        // at a time (`missing` where it has none).
+        let read = |c: &Column<u64>, missing: u64| -> Vec<u64> {
+            if matches!(c.index, ColumnIndex::Full) {
+                let mut v = vec![0u64; n as usize];
+                c.values.get_range(0, &mut v);
+                v
+            } else {
+                (0..n).map(|d| c.first(d).unwrap_or(missing)).collect()
+            }
+        };
+        let small_all = |c: &Column<u64>, none: u32| -> Vec<u32> {
+            read(c, u64::MAX)
+                .into_iter()
+                .map(|x| small(Some(x), none))
+                .collect()
+        };
         Ok(SegmentValues {
-            docn: (0..n).map(|d| small(docn.first(d), NO_DOC)).collect(),
-            fold: (0..n).map(|d| fold.first(d).unwrap_or(0)).collect(),
-            chapter: (0..n)
-                .map(|d| small(chapter.first(d), NO_CHAPTER))
-                .collect(),
+            docn: small_all(&docn, NO_DOC),
+            fold: read(&fold, 0),
+            chapter: small_all(&chapter, NO_CHAPTER),
         })
     }
 
