@@ -70,11 +70,6 @@ impl SegmentValues {
     fn read(segment: &SegmentReader) -> tantivy::Result<Self> {
         let ff = segment.fast_fields();
         let (docn, fold, chapter) = (ff.u64("docn")?, ff.u64("fold")?, ff.u64("chapter")?);
-        let small = |v: Option<u64>, none: u32| {
-            v.and_then(|x| u32::try_from(x).ok())
-                .filter(|&x| x != none)
-                .unwrap_or(none)
-        };
         let n = segment.max_doc();
         // A column with a value for every document is read in one go; another one value
         // at a time (`missing` where it has none).
@@ -87,10 +82,11 @@ impl SegmentValues {
                 (0..n).map(|d| c.first(d).unwrap_or(missing)).collect()
             }
         };
+        // Positions and chapters fit in u32; anything else (or missing) is `none`.
         let small_all = |c: &Column<u64>, none: u32| -> Vec<u32> {
             read(c, u64::MAX)
                 .into_iter()
-                .map(|x| small(Some(x), none))
+                .map(|x| u32::try_from(x).unwrap_or(none))
                 .collect()
         };
         Ok(SegmentValues {

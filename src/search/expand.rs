@@ -16,6 +16,18 @@ use std::sync::LazyLock;
 const TABLE: &str = include_str!("../../data/expansions.tsv");
 const TERM_WEIGHTS: &str = include_str!("../../data/term_weights.tsv");
 
+/// The text of a learned table: the file the environment variable `var` names (for
+/// trying a table without a rebuild), else the one embedded in the binary.
+fn table_text(var: &str, embedded: &'static str) -> std::borrow::Cow<'static, str> {
+    if let Some(path) = std::env::var_os(var) {
+        match std::fs::read_to_string(&path) {
+            Ok(text) => return text.into(),
+            Err(e) => tracing::warn!(?path, "{var} unreadable: {e}"),
+        }
+    }
+    embedded.into()
+}
+
 /// The learned weight of the user's own words (`data/term_weights.tsv`, written by the
 /// same program as the expansions with `TERM_WEIGHTS=…`): how much likelier than a question
 /// word in general the word is to be said by the articles that answer the questions it is
@@ -29,15 +41,8 @@ pub struct TermWeights {
 impl TermWeights {
     /// The table in the binary, or the file named by `ZHENGCE_TERM_WEIGHTS` (tuning).
     pub fn embedded() -> &'static TermWeights {
-        static T: LazyLock<TermWeights> = LazyLock::new(|| {
-            if let Some(path) = std::env::var_os("ZHENGCE_TERM_WEIGHTS") {
-                match std::fs::read_to_string(&path) {
-                    Ok(text) => return TermWeights::parse(&text),
-                    Err(e) => tracing::warn!(?path, "ZHENGCE_TERM_WEIGHTS unreadable: {e}"),
-                }
-            }
-            TermWeights::parse(TERM_WEIGHTS)
-        });
+        static T: LazyLock<TermWeights> =
+            LazyLock::new(|| TermWeights::parse(&table_text("ZHENGCE_TERM_WEIGHTS", TERM_WEIGHTS)));
         &T
     }
 
@@ -86,15 +91,8 @@ impl Expansions {
     /// The table of this process, parsed once: the embedded one, or the file that
     /// `ZHENGCE_EXPANSIONS` names (same format; for trying a table without a rebuild).
     pub fn embedded() -> &'static Expansions {
-        static E: LazyLock<Expansions> = LazyLock::new(|| {
-            if let Some(path) = std::env::var_os("ZHENGCE_EXPANSIONS") {
-                match std::fs::read_to_string(&path) {
-                    Ok(text) => return Expansions::parse(&text),
-                    Err(e) => tracing::warn!(?path, "ZHENGCE_EXPANSIONS unreadable: {e}"),
-                }
-            }
-            Expansions::parse(TABLE)
-        });
+        static E: LazyLock<Expansions> =
+            LazyLock::new(|| Expansions::parse(&table_text("ZHENGCE_EXPANSIONS", TABLE)));
         &E
     }
 

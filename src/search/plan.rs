@@ -5,7 +5,7 @@
 //! A search runs in two passes. The first ([`QueryPlan::build`]) matches: the user's words
 //! (as words, compound parts and in titles; in a strict query also as substrings across
 //! word boundaries), the phrases, the exclusions and the filters; it counts every match and
-//! keeps the best candidates. The second ([`QueryPlan::rescore_query`]) scores only those
+//! keeps the best candidates. The second ([`QueryPlan::rescore_clauses`]) scores only those
 //! candidates with what never decides a match: the whole query as a run, the words' order
 //! and place (lead sentence, heading, chapter title), the expansion's words and, in a
 //! relaxed query, the substrings across word boundaries. The sum of both is what one query
@@ -292,7 +292,7 @@ impl QueryPlan {
     /// The first pass: strict (every required word must match) or relaxed (at least
     /// `min_match` of the required words, weighed by their clauses' scores), with the
     /// exclusions and the filters. The expansion's words and the boosts are the second
-    /// pass's ([`QueryPlan::rescore_query`]).
+    /// pass's ([`QueryPlan::rescore_clauses`]).
     pub fn build(
         &self,
         f: &Fields,
@@ -360,9 +360,8 @@ impl QueryPlan {
         strict: bool,
         weights: &Weights,
     ) -> Vec<Box<dyn Query>> {
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        self.add_boosts(f, weights, &mut clauses);
-        let mut out: Vec<Box<dyn Query>> = clauses.into_iter().map(|(_, q)| q).collect();
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        self.add_boosts(f, weights, &mut out);
         for w in &self.words {
             if w.role == Role::Expanded {
                 for q in Self::word_clauses(f, w, w.mode, weights, true) {
@@ -472,7 +471,7 @@ impl QueryPlan {
 
     /// The boosts: the whole query as a run, the words near each other, in the lead
     /// sentence and in headings.
-    fn add_boosts(&self, f: &Fields, w8: &Weights, clauses: &mut Vec<(Occur, Box<dyn Query>)>) {
+    fn add_boosts(&self, f: &Fields, w8: &Weights, clauses: &mut Vec<Box<dyn Query>>) {
         let users = self
             .words
             .iter()
@@ -483,11 +482,11 @@ impl QueryPlan {
                 Term::from_field_text(f.entry_exact, &self.compact),
                 IndexRecordOption::Basic,
             );
-            push_should(clauses, gram_phrase(f.grams, &self.compact), w8.run);
+            push_clause(clauses, gram_phrase(f.grams, &self.compact), w8.run);
             // The whole query is a heading's title: the heading's opening passage first.
-            push_should(clauses, Box::new(exact), 30.0);
+            push_clause(clauses, Box::new(exact), 30.0);
             // The whole query inside a heading: the heading's opening passage.
-            push_should(clauses, gram_phrase(f.entry_grams, &self.compact), 2.5);
+            push_clause(clauses, gram_phrase(f.entry_grams, &self.compact), 2.5);
         }
         for run in &self.runs {
             if run.len() >= 2 {
@@ -498,7 +497,7 @@ impl QueryPlan {
                     .collect();
                 let slop = (2 * run.len()) as u32;
                 let q = PhraseQuery::new_with_offset_and_slop(terms, slop);
-                push_should(clauses, Box::new(q), w8.proximity);
+                push_clause(clauses, Box::new(q), w8.proximity);
             }
         }
         for w in &self.words {
@@ -514,7 +513,7 @@ impl QueryPlan {
                     Term::from_field_text(field, &w.text),
                     IndexRecordOption::WithFreqs,
                 );
-                push_should(clauses, Box::new(q), boost * w.boost);
+                push_clause(clauses, Box::new(q), boost * w.boost);
             }
         }
     }
@@ -564,10 +563,10 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     }
 }
 
-/// Adds `q` as an optional clause at `boost`; none at 0 (it would only cost).
-fn push_should(clauses: &mut Vec<(Occur, Box<dyn Query>)>, q: Box<dyn Query>, boost: f32) {
+/// Adds `q` as a second-pass clause at `boost`; none at 0 (it would only cost).
+fn push_clause(clauses: &mut Vec<Box<dyn Query>>, q: Box<dyn Query>, boost: f32) {
     if boost != 0.0 {
-        clauses.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+        clauses.push(Box::new(BoostQuery::new(q, boost)));
     }
 }
 
