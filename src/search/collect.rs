@@ -4,6 +4,7 @@
 use super::SearchRequest;
 use super::plan::QueryPlan;
 use super::rank::{self, DocFactors, Weights};
+use super::stats::Stats;
 use crate::Result;
 use crate::index::OpenIndex;
 use std::collections::{BTreeMap, HashMap};
@@ -61,6 +62,8 @@ pub(crate) struct SegmentValues {
     fold: Vec<u64>,
     /// The chapter number ([`NO_CHAPTER`] when missing).
     chapter: Vec<u32>,
+    /// The global position in document order (`u64::MAX` when missing).
+    seq: Vec<u64>,
 }
 
 const NO_DOC: u32 = u32::MAX;
@@ -69,7 +72,12 @@ const NO_CHAPTER: u32 = u32::MAX;
 impl SegmentValues {
     fn read(segment: &SegmentReader) -> tantivy::Result<Self> {
         let ff = segment.fast_fields();
-        let (docn, fold, chapter) = (ff.u64("docn")?, ff.u64("fold")?, ff.u64("chapter")?);
+        let (docn, fold, chapter, seq) = (
+            ff.u64("docn")?,
+            ff.u64("fold")?,
+            ff.u64("chapter")?,
+            ff.u64("seq")?,
+        );
         let n = segment.max_doc();
         // A column with a value for every document is read in one go; another one value
         // at a time (`missing` where it has none).
@@ -93,6 +101,7 @@ impl SegmentValues {
             docn: small_all(&docn, NO_DOC),
             fold: read(&fold, 0),
             chapter: small_all(&chapter, NO_CHAPTER),
+            seq: read(&seq, u64::MAX),
         })
     }
 
@@ -120,6 +129,15 @@ impl DocColumns {
         }
         Ok(self.0.get_or_init(|| all))
     }
+}
+
+/// The values of the segment `ord` of `searcher`.
+fn values_at(
+    cols: &[(SegmentId, Arc<SegmentValues>)],
+    searcher: &Searcher,
+    ord: u32,
+) -> tantivy::Result<Arc<SegmentValues>> {
+    values_of(cols, searcher.segment_reader(ord))
 }
 
 /// The values of one segment among `cols` (decoded now if the segment is not there).
@@ -275,6 +293,7 @@ struct Pass {
 /// What a pass needs besides its strictness and depth.
 struct Ctx<'a> {
     searcher: &'a Searcher,
+    stats: &'a Stats<'a>,
     ix: &'a OpenIndex,
     plan: &'a QueryPlan,
     req: &'a SearchRequest,
@@ -290,7 +309,7 @@ struct Ctx<'a> {
 /// and versions fold; when folding leaves the page short, the fetch grows. When the
 /// passages with every word do not fill the page, the best partial matches follow them.
 pub(super) fn run(
-    searcher: &Searcher,
+    stats: &Stats<'_>,
     ix: &OpenIndex,
     plan: &QueryPlan,
     req: &SearchRequest,
@@ -298,6 +317,7 @@ pub(super) fn run(
     filters: &[Box<dyn Query>],
     factors: &Arc<DocFactors>,
 ) -> Result<Found> {
+    let searcher = stats.searcher();
     let library = ix.docs.len() > 1;
     let want = req.offset + req.limit;
     let mut fetch = if library {
@@ -310,6 +330,7 @@ pub(super) fn run(
     let cols = Arc::new(ix.cache::<DocColumns>().get(searcher)?.to_vec());
     let cx = Ctx {
         searcher,
+        stats,
         ix,
         plan,
         req,
@@ -398,15 +419,17 @@ fn pass(cx: &Ctx<'_>, strict: bool, fetch: usize) -> Result<Pass> {
             cols: cx.cols.clone(),
         },
     );
-    let (total, mut top, (dcounts, chapters)) = cx.searcher.search(&*q, &collector)?;
+    let (total, mut top, (dcounts, chapters)) = cx
+        .searcher
+        .search_with_statistics_provider(&*q, &collector, cx.stats)?;
     let complete = top.len() < pool;
     if !second.is_empty() && !top.is_empty() {
         crate::deadline::check(cx.req.deadline)?;
-        rescore(cx.searcher, &second, &mut top, cx.factors)?;
+        rescore(cx.stats, &second, &mut top, cx.factors, &cx.cols)?;
         top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         top.truncate(fetch);
     }
-    let mut cands = candidates(cx.searcher, &top, cx.factors, strict)?;
+    let mut cands = candidates(cx, &top, strict)?;
     if cx.ix.docs.len() > 1 {
         let pairs: Vec<(f32, u64)> = cands.iter().map(|c| (c.score, c.docn)).collect();
         for (c, ev) in cands.iter_mut().zip(rank::document_evidence(&pairs, w)) {
@@ -453,16 +476,18 @@ fn top_docs(
 /// clause and segment one scorer, moved forward over the candidates in document order
 /// with `seek_danger` (no walk through the clause's matches in between).
 fn rescore(
-    searcher: &Searcher,
+    stats: &Stats<'_>,
     clauses: &[Box<dyn Query>],
     top: &mut [(Score, DocAddress)],
     factors: &DocFactors,
+    cols: &[(SegmentId, Arc<SegmentValues>)],
 ) -> Result<()> {
+    let searcher = stats.searcher();
     let mut order: Vec<usize> = (0..top.len()).collect();
     order.sort_unstable_by_key(|&i| top[i].1);
     let mut added = vec![0.0f32; top.len()];
     for q in clauses {
-        let weight = q.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let weight = q.weight(stats.scoring())?;
         // The segment, its scorer, and the first doc id it may still match (a miss
         // leaves the scorer past the target: a smaller target is a miss unasked).
         let mut seg: Option<(u32, Box<dyn Scorer>, DocId)> = None;
@@ -494,59 +519,43 @@ fn rescore(
             }
         }
     }
-    let mut cols: Vec<Option<Column<u64>>> = vec![None; searcher.segment_readers().len()];
+    let mut seg: Option<(u32, Arc<SegmentValues>)> = None;
     for (i, (score, addr)) in top.iter_mut().enumerate() {
         if added[i] == 0.0 {
             continue;
         }
-        let Some(slot) = cols.get_mut(addr.segment_ord as usize) else {
-            continue;
+        let values = match &seg {
+            Some((ord, v)) if *ord == addr.segment_ord => v,
+            _ => {
+                let v = values_at(cols, searcher, addr.segment_ord)?;
+                &seg.insert((addr.segment_ord, v)).1
+            }
         };
-        if slot.is_none() {
-            *slot = Some(
-                searcher
-                    .segment_reader(addr.segment_ord)
-                    .fast_fields()
-                    .u64("docn")?,
-            );
-        }
-        let d = slot
-            .as_ref()
-            .and_then(|c| c.first(addr.doc_id))
-            .unwrap_or(u64::MAX);
-        *score += added[i] * factors.of(d);
+        *score += added[i] * factors.of(values.docn(addr.doc_id));
     }
     Ok(())
 }
 
 /// The collected addresses with their document, fold key and position (fast fields).
-fn candidates(
-    searcher: &Searcher,
-    top: &[(Score, DocAddress)],
-    factors: &DocFactors,
-    strict: bool,
-) -> Result<Vec<Cand>> {
-    type Cols = (Column<u64>, Column<u64>, Column<u64>);
-    let mut cols: Vec<Option<Cols>> = vec![None; searcher.segment_readers().len()];
+fn candidates(cx: &Ctx<'_>, top: &[(Score, DocAddress)], strict: bool) -> Result<Vec<Cand>> {
     let mut out = Vec::with_capacity(top.len());
+    let mut seg: Option<(u32, Arc<SegmentValues>)> = None;
     for &(score, addr) in top {
-        let seg = addr.segment_ord as usize;
-        let Some(slot) = cols.get_mut(seg) else {
-            continue;
+        let values = match &seg {
+            Some((ord, v)) if *ord == addr.segment_ord => v,
+            _ => {
+                let v = values_at(&cx.cols, cx.searcher, addr.segment_ord)?;
+                &seg.insert((addr.segment_ord, v)).1
+            }
         };
-        if slot.is_none() {
-            let ff = searcher.segment_reader(addr.segment_ord).fast_fields();
-            *slot = Some((ff.u64("docn")?, ff.u64("fold")?, ff.u64("seq")?));
-        }
-        let Some((docn, fold, seq)) = slot.as_ref() else {
-            continue;
-        };
-        let docn = docn.first(addr.doc_id).unwrap_or(u64::MAX);
+        let doc = addr.doc_id as usize;
+        let docn = values.docn(addr.doc_id);
+        let factors = cx.factors;
         out.push(Cand {
             addr,
             docn,
-            fold: fold.first(addr.doc_id).unwrap_or(0),
-            seq: seq.first(addr.doc_id).unwrap_or(u64::MAX),
+            fold: values.fold.get(doc).copied().unwrap_or(0),
+            seq: values.seq.get(doc).copied().unwrap_or(u64::MAX),
             query: score / factors.of(docn),
             evidence: 0.0,
             score,
@@ -620,7 +629,8 @@ mod tests {
             ("以工代赈 劳务报酬", false),
         ] {
             let pq = query::parse(q, &ix.segmenter).expect("parse");
-            let plan = QueryPlan::new(&pq, &searcher, &ix, &w).expect("plan");
+            let stats = Stats::new(&searcher, Default::default());
+            let plan = QueryPlan::new(&pq, &stats, &ix, &w).expect("plan");
             let first = plan.build(&ix.fields, strict, &w, &[]);
             let second = plan.rescore_clauses(&ix.fields, strict, &w);
             assert!(!second.is_empty(), "{q}: boosts to re-score");
@@ -638,7 +648,9 @@ mod tests {
             assert!(!top.is_empty(), "{q}: matches");
             assert_eq!(top.len(), expected.len(), "{q}: the same matches");
             let before: Vec<Score> = top.iter().map(|(s, _)| *s).collect();
-            rescore(&searcher, &second, &mut top, &DocFactors::default()).expect("rescore");
+            let cache = ix.cache::<DocColumns>();
+            let cols = cache.get(&searcher).expect("columns");
+            rescore(&stats, &second, &mut top, &DocFactors::default(), cols).expect("rescore");
             let mut raised = 0;
             for ((s, a), b) in top.iter().zip(before) {
                 let e = expected[a];

@@ -22,6 +22,7 @@ mod plan;
 pub mod query;
 pub mod rank;
 pub mod snippet;
+mod stats;
 
 pub use expand::Expansion;
 pub use library::resolve_docs;
@@ -293,12 +294,13 @@ impl Engine {
         let searcher = ix.reader.searcher();
         let f = ix.fields;
         let library = ix.docs.len() > 1;
-        let mut plan = QueryPlan::new(&pq, &searcher, &ix, w)?;
+        let stats = stats::Stats::new(&searcher, ix.cache::<stats::TermStats>());
+        let mut plan = QueryPlan::new(&pq, &stats, &ix, w)?;
         if library {
             let users: Vec<&str> = plan.required().map(|x| x.text.as_str()).collect();
             let exps =
                 expand::Expansions::embedded().expand(&users, w.expansion, w.expansion_per_word);
-            plan.expand(&searcher, &f, exps, w)?;
+            plan.expand(&stats, &f, exps, w)?;
         }
         let mut filters = filters(&f, req);
         library::filters(&ix, req, &mut filters);
@@ -316,7 +318,7 @@ impl Engine {
         } else {
             DocFactors::default()
         });
-        let found = collect::run(&searcher, &ix, &plan, req, w, &filters, &factors)?;
+        let found = collect::run(&stats, &ix, &plan, req, w, &filters, &factors)?;
         let terms = plan.highlight_terms();
         let mut hits = Vec::new();
         for c in found.ranked.iter().skip(req.offset).take(req.limit) {

@@ -15,14 +15,15 @@
 use super::expand::Expansion;
 use super::query::ParsedQuery;
 use super::rank::Weights;
+use super::stats::Stats;
 use crate::Result;
 use crate::analysis::grams;
 use crate::index::{Fields, OpenIndex};
+use tantivy::Term;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{Searcher, Term};
 
 /// How one query word is matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,13 +75,13 @@ pub(super) struct QueryPlan {
 }
 
 impl QueryPlan {
-    pub fn new(pq: &ParsedQuery, searcher: &Searcher, ix: &OpenIndex, w: &Weights) -> Result<Self> {
+    pub fn new(pq: &ParsedQuery, stats: &Stats<'_>, ix: &OpenIndex, w: &Weights) -> Result<Self> {
         let f = ix.fields;
-        let n = searcher.num_docs().max(1) as f32;
+        let n = stats.searcher().num_docs().max(1) as f32;
         let resolve = |word: &str| -> Result<(Mode, f32, bool)> {
-            let df = searcher.doc_freq(&Term::from_field_text(f.text, word))?
-                + searcher.doc_freq(&Term::from_field_text(f.parts, word))?;
-            let tdf = searcher.doc_freq(&Term::from_field_text(f.titles, word))?;
+            let df = stats.doc_freq(&Term::from_field_text(f.text, word))?
+                + stats.doc_freq(&Term::from_field_text(f.parts, word))?;
+            let tdf = stats.doc_freq(&Term::from_field_text(f.titles, word))?;
             let idf = ((n - df as f32 + 0.5) / (df as f32 + 0.5)).ln_1p();
             // One character: every occurrence, not only where jieba left it alone.
             let mode = if word.chars().count() == 1 {
@@ -140,17 +141,17 @@ impl QueryPlan {
     /// Adds the expansions' words (not already in the query) at their weights.
     pub fn expand(
         &mut self,
-        searcher: &Searcher,
+        stats: &Stats<'_>,
         f: &Fields,
         exps: Vec<Expansion>,
         w: &Weights,
     ) -> Result<()> {
-        let n = searcher.num_docs().max(1) as f32;
+        let n = stats.searcher().num_docs().max(1) as f32;
         for e in exps {
             if self.words.iter().any(|w| w.text == e.to) || super::query::is_stop_word(&e.to) {
                 continue;
             }
-            let df = searcher.doc_freq(&Term::from_field_text(f.text, &e.to))?;
+            let df = stats.doc_freq(&Term::from_field_text(f.text, &e.to))?;
             if df == 0 {
                 continue;
             }
