@@ -50,6 +50,7 @@ def run(bin_, laws, index, rows, spec, show=False):
                 h1 += rank == 1; h3 += rank <= 3; h10 += 1; mrr += 1 / rank
         n = len(rows)
         print(f"{spec or 'default':40s} hit@1={h1/n:.3f} hit@3={h3/n:.3f} hit@10={h10/n:.3f} mrr={mrr/n:.3f} median_ms={statistics.median(took):.1f}", flush=True)
+        return h1 / n, h3 / n, h10 / n, mrr / n
     finally:
         p.terminate(); p.wait()
 
