@@ -87,14 +87,17 @@ pub(super) fn facets(
     ix: &OpenIndex,
     counts: &DocCounts,
 ) -> (BTreeMap<String, usize>, BTreeMap<String, usize>) {
-    // Collected, not inserted one by one: `collect` sorts once and builds the map in bulk
-    // (thousands of documents match a long question).
-    let by_doc: BTreeMap<String, usize> = ix
-        .docs
+    // Collected in the ids' order, not inserted one by one: `collect` then finds its input
+    // sorted and builds the map in bulk (thousands of documents match a long question).
+    let order = ix.cache::<IdOrder>();
+    let by_doc: BTreeMap<String, usize> = order
+        .get(ix)
         .iter()
-        .zip(&counts.all)
-        .filter(|&(_, &all)| all > 0)
-        .map(|(d, &all)| (d.id.clone(), all as usize))
+        .filter_map(|&d| {
+            let all = *counts.all.get(d as usize)?;
+            let doc = ix.docs.get(d as usize)?;
+            (all > 0).then(|| (doc.id.clone(), all as usize))
+        })
         .collect();
     // A handful of kinds: a list beats a map.
     let mut by_type: Vec<(&str, usize)> = Vec::new();
@@ -134,4 +137,18 @@ pub(super) fn facets(
         .map(|(k, v)| (k.to_string(), v))
         .collect();
     (by_doc, by_type)
+}
+
+/// The documents' positions in the order of their ids, sorted once per generation.
+#[derive(Default)]
+struct IdOrder(std::sync::OnceLock<Vec<u32>>);
+
+impl IdOrder {
+    fn get(&self, ix: &OpenIndex) -> &[u32] {
+        self.0.get_or_init(|| {
+            let mut v: Vec<u32> = (0..ix.docs.len() as u32).collect();
+            v.sort_by(|&a, &b| ix.docs[a as usize].id.cmp(&ix.docs[b as usize].id));
+            v
+        })
+    }
 }

@@ -278,6 +278,8 @@ pub struct DocTable {
     /// The places a local text belongs to: its province's folder and the place its title
     /// begins with (`山东`, `东营`); none for other texts.
     place: Vec<Vec<String>>,
+    /// Every place of `place` once, in order of first appearance.
+    places: Vec<String>,
     /// Whether a newer version of the document is in the index.
     old: Vec<bool>,
     /// The learned prior of the document's law, in [0, 1].
@@ -328,26 +330,35 @@ impl DocTable {
                 }
             }
         }
+        let place: Vec<Vec<String>> = docs
+            .iter()
+            .map(|d| {
+                if Kind::of(d.meta.doc_type.as_deref()) != Kind::Local {
+                    return Vec::new();
+                }
+                let mut v: Vec<String> = place_of_source(d.meta.source.as_deref())
+                    .into_iter()
+                    .chain(place_of(&d.title))
+                    .collect();
+                v.dedup();
+                v
+            })
+            .collect();
+        let mut places: Vec<String> = Vec::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for p in place.iter().flatten() {
+            if seen.insert(p) {
+                places.push(p.clone());
+            }
+        }
         DocTable {
             title,
             title_chars,
+            places,
+            place,
             kind: docs
                 .iter()
                 .map(|d| Kind::of(d.meta.doc_type.as_deref()))
-                .collect(),
-            place: docs
-                .iter()
-                .map(|d| {
-                    if Kind::of(d.meta.doc_type.as_deref()) != Kind::Local {
-                        return Vec::new();
-                    }
-                    let mut v: Vec<String> = place_of_source(d.meta.source.as_deref())
-                        .into_iter()
-                        .chain(place_of(&d.title))
-                        .collect();
-                    v.dedup();
-                    v
-                })
                 .collect(),
             old: docs
                 .iter()
@@ -483,16 +494,12 @@ impl DocFactors {
 
 /// The places of the library that the query names (`北京`, `北京市`).
 fn named_places(table: &DocTable, words: &[EvidenceWord<'_>]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for p in table.place.iter().flatten() {
-        if out.contains(p) {
-            continue;
-        }
-        if words.iter().any(|w| w.text.starts_with(p.as_str())) {
-            out.push(p.clone());
-        }
-    }
-    out
+    table
+        .places
+        .iter()
+        .filter(|p| words.iter().any(|w| w.text.starts_with(p.as_str())))
+        .cloned()
+        .collect()
 }
 
 /// Per document, `w.title` times the share of the query's weight (each word weighed by
