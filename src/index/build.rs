@@ -240,15 +240,21 @@ fn write_index(
     let (schema, fields) = schema::build_schema();
     let index = Index::create_in_dir(dir, schema)?;
     analysis::register(index.tokenizers(), full);
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 4);
     let text_bytes: usize = docs
         .iter()
         .flat_map(|d| &d.passages)
         .map(|p| p.text.len())
         .sum();
+    // A small corpus is written by one thread, into one segment: every term of a query is
+    // then looked up once, not once per segment, and it indexes in no time anyway.
+    let threads = if text_bytes < ONE_SEGMENT_BYTES {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 4)
+    };
     let mut writer: tantivy::IndexWriter<TantivyDocument> =
         index.writer_with_num_threads(threads, writer_budget(text_bytes, threads) * threads)?;
     // The dictionary the queries need is compiled on its own thread while the passages
@@ -297,6 +303,9 @@ fn write_docs(dir: &Path, docs: &[Document]) -> Result<()> {
         .collect();
     write_synced(&dir.join(DOCS_FILE), &serde_json::to_vec(&infos)?)
 }
+
+/// Below this much passage text (the plan has 0.2 MB), the index is one segment.
+const ONE_SEGMENT_BYTES: usize = 4 << 20;
 
 /// The indexing memory of each writer thread for `text_bytes` of passage text: enough
 /// for its share of the corpus in one segment (≈ 8 bytes of memory per byte of text, all
