@@ -51,7 +51,10 @@ impl DocCounts {
 /// once per index generation into plain arrays per segment: a match costs an array load
 /// instead of a column lookup.
 #[derive(Default)]
-pub(crate) struct DocColumns(OnceLock<Vec<(SegmentId, Arc<SegmentValues>)>>);
+pub(crate) struct DocColumns(OnceLock<Columns>);
+
+/// Each segment's values, by segment id.
+type Columns = Arc<Vec<(SegmentId, Arc<SegmentValues>)>>;
 
 /// One segment's [`DocColumns`], indexed by doc id.
 #[derive(Default)]
@@ -116,18 +119,15 @@ impl SegmentValues {
 
 impl DocColumns {
     /// The values of every segment of `searcher`'s generation.
-    pub(crate) fn get(
-        &self,
-        searcher: &Searcher,
-    ) -> tantivy::Result<&[(SegmentId, Arc<SegmentValues>)]> {
+    pub(crate) fn get(&self, searcher: &Searcher) -> tantivy::Result<Columns> {
         if let Some(v) = self.0.get() {
-            return Ok(v);
+            return Ok(v.clone());
         }
         let mut all = Vec::new();
         for seg in searcher.segment_readers() {
             all.push((seg.segment_id(), Arc::new(SegmentValues::read(seg)?)));
         }
-        Ok(self.0.get_or_init(|| all))
+        Ok(self.0.get_or_init(|| Arc::new(all)).clone())
     }
 }
 
@@ -155,7 +155,7 @@ fn values_of(
 /// slot per document, so counting a passage is two array increments; and per chapter.
 pub(crate) struct DocFoldCounts {
     docs: usize,
-    cols: Arc<Vec<(SegmentId, Arc<SegmentValues>)>>,
+    cols: Columns,
 }
 
 pub(crate) struct DocFoldSegmentCounts {
@@ -300,7 +300,7 @@ struct Ctx<'a> {
     w: &'a Weights,
     filters: &'a [Box<dyn Query>],
     factors: &'a Arc<DocFactors>,
-    cols: Arc<Vec<(SegmentId, Arc<SegmentValues>)>>,
+    cols: Columns,
 }
 
 /// Runs the plan: a pass collects the count, the candidates (scored with the documents'
@@ -327,7 +327,7 @@ pub(super) fn run(
     };
     let long = library && plan.is_long(w) && plan.can_relax();
     let mut strict = !long;
-    let cols = Arc::new(ix.cache::<DocColumns>().get(searcher)?.to_vec());
+    let cols = ix.cache::<DocColumns>().get(searcher)?;
     let cx = Ctx {
         searcher,
         stats,
@@ -463,7 +463,7 @@ fn any_match(searcher: &Searcher, q: &dyn Query) -> Result<bool> {
 fn top_docs(
     limit: usize,
     factors: Arc<DocFactors>,
-    cols: Arc<Vec<(SegmentId, Arc<SegmentValues>)>>,
+    cols: Columns,
 ) -> impl Collector<Fruit = Vec<(Score, DocAddress)>> {
     TopDocs::with_limit(limit).tweak_score(move |seg: &SegmentReader| {
         let values = values_of(&cols, seg).unwrap_or_default();
@@ -648,9 +648,8 @@ mod tests {
             assert!(!top.is_empty(), "{q}: matches");
             assert_eq!(top.len(), expected.len(), "{q}: the same matches");
             let before: Vec<Score> = top.iter().map(|(s, _)| *s).collect();
-            let cache = ix.cache::<DocColumns>();
-            let cols = cache.get(&searcher).expect("columns");
-            rescore(&stats, &second, &mut top, &DocFactors::default(), cols).expect("rescore");
+            let cols = ix.cache::<DocColumns>().get(&searcher).expect("columns");
+            rescore(&stats, &second, &mut top, &DocFactors::default(), &cols).expect("rescore");
             let mut raised = 0;
             for ((s, a), b) in top.iter().zip(before) {
                 let e = expected[a];
