@@ -237,3 +237,50 @@ fn passages_with_every_word_come_first_then_the_best_partial_matches() {
     ids.dedup();
     assert_eq!(before, ids.len(), "no passage twice");
 }
+
+#[test]
+fn a_law_comes_before_the_amending_act_whose_wording_it_took_in() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lib = dir.path().join("laws");
+    let law = lib.join("刑法");
+    std::fs::create_dir_all(&law).expect("dir");
+    let article = "在道路上驾驶机动车，有下列情形之一的，处拘役，并处罚金：（一）追逐竞驶，情节恶劣的；（二）醉酒驾驶机动车的。";
+    std::fs::write(
+        law.join("刑法.md"),
+        format!(
+            "# 中华人民共和国刑法\n\n2020年12月26日修正\n\n<!-- INFO END -->\n\n\
+             第一百三十三条 违反交通运输管理法规，因而发生重大事故的，处三年以下有期徒刑。\n\n\
+             第一百三十三条之一 {article}\n\n\
+             第一百三十四条 在生产、作业中违反有关安全管理的规定的，处三年以下有期徒刑。\n"
+        ),
+    )
+    .expect("write");
+    std::fs::write(
+        law.join("刑法修正案（九）.md"),
+        format!(
+            "# 中华人民共和国刑法修正案（九）\n\n2015年8月29日通过\n\n<!-- INFO END -->\n\n\
+             一、将刑法第一百三十三条之一第一款修改为：“{article}”\n\n\
+             二、本修正案自2015年11月1日起施行。\n"
+        ),
+    )
+    .expect("write");
+    let ix = dir.path().join("index");
+    zhengce::index::build(&lib, &ix).expect("build");
+    let engine = Engine::open(&ix).expect("open");
+    let mut req = SearchRequest::new("醉酒驾驶机动车 追逐竞驶");
+    req.explain = true;
+    let r = engine.search(&req).expect("search");
+    let titles: Vec<&str> = r.hits.iter().map(title_of).collect();
+    assert_eq!(
+        titles.first().copied(),
+        Some("中华人民共和国刑法"),
+        "{titles:?}"
+    );
+    let amending = r
+        .hits
+        .iter()
+        .find(|h| title_of(h).contains("修正案"))
+        .and_then(|h| h.explain.clone())
+        .expect("the amending act matches too");
+    assert_eq!(amending.version, Weights::default().amending);
+}

@@ -81,6 +81,9 @@ pub struct Weights {
     pub place: f32,
     /// Log-factor of a version of a law that has a newer one.
     pub old_version: f32,
+    /// Log-factor of an amending act (`刑法修正案（九）`, `关于修改《…》的决定`): its
+    /// articles live on in the law it amends, which answers in their current wording.
+    pub amending: f32,
     /// Log-factor at the law most often the answer to the training questions
     /// (`data/law_prior.tsv`, learned by `scripts/learn_law_prior.py`), less for others.
     pub popular: f32,
@@ -133,6 +136,7 @@ impl Default for Weights {
             kind_policy: 0.0,
             place: 0.5,
             old_version: -0.3,
+            amending: -0.5,
             popular: 0.3,
             doc_evidence: 0.05,
             doc_evidence_top: 2,
@@ -216,6 +220,7 @@ fn weights_from_value(v: serde_json::Value) -> Result<Weights, String> {
         kind_policy: f("kind_policy", d.kind_policy),
         place: f("place", d.place),
         old_version: f("old_version", d.old_version),
+        amending: f("amending", d.amending),
         popular: f("popular", d.popular),
         doc_evidence: f("doc_evidence", d.doc_evidence),
         doc_evidence_top: u("doc_evidence_top", d.doc_evidence_top),
@@ -282,6 +287,8 @@ pub struct DocTable {
     places: Vec<String>,
     /// Whether a newer version of the document is in the index.
     old: Vec<bool>,
+    /// Whether the document is an amending act ([`is_amending_act`]).
+    amending: Vec<bool>,
     /// The learned prior of the document's law, in [0, 1].
     popular: Vec<f32>,
 }
@@ -360,6 +367,7 @@ impl DocTable {
                 .iter()
                 .map(|d| Kind::of(d.meta.doc_type.as_deref()))
                 .collect(),
+            amending: docs.iter().map(|d| is_amending_act(&d.title)).collect(),
             old: docs
                 .iter()
                 .map(|d| {
@@ -472,7 +480,10 @@ impl DocFactors {
                 prior = prior.max(w.kind_law);
                 out.place[d] = w.place;
             }
-            let version = if table.old[d] { w.old_version } else { 0.0 };
+            let mut version = if table.old[d] { w.old_version } else { 0.0 };
+            if table.amending[d] {
+                version += w.amending;
+            }
             let prior = prior + w.popular * table.popular[d];
             out.prior.push(prior);
             out.version.push(version);
@@ -490,6 +501,14 @@ impl DocFactors {
             .copied()
             .unwrap_or(1.0)
     }
+}
+
+/// Whether a title is an amending act's: an amendment (`修正案`) or a decision to amend
+/// (`关于修改《…》的决定`), not a rule about the time after an amendment
+/// (`关于修改后的民事诉讼法施行时未结案件…的规定`).
+fn is_amending_act(title: &str) -> bool {
+    let t = title.trim();
+    t.contains("修正案") || t.contains("关于修改") && !t.contains("修改后") && t.ends_with("的决定")
 }
 
 /// The places of the library that the query names (`北京`, `北京市`).
@@ -573,6 +592,37 @@ pub(super) fn document_evidence(cands: &[(f32, u64)], w: &Weights) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amending_acts_by_their_titles() {
+        for (title, amending) in [
+            ("中华人民共和国刑法修正案（九）", true),
+            ("中华人民共和国刑法修正案", true),
+            (
+                "全国人民代表大会常务委员会关于修改《中华人民共和国会计法》的决定",
+                true,
+            ),
+            (
+                "最高人民法院关于修改《关于上海金融法院案件管辖的规定》的决定",
+                true,
+            ),
+            (
+                "最高人民法院关于修改后的民事诉讼法施行时未结案件适用法律若干问题的规定",
+                false,
+            ),
+            (
+                "最高人民法院关于商标法修改决定施行后商标案件管辖和法律适用问题的解释",
+                false,
+            ),
+            ("中华人民共和国刑法", false),
+            (
+                "全国人民代表大会常务委员会关于加强法律解释工作的决议",
+                false,
+            ),
+        ] {
+            assert_eq!(is_amending_act(title), amending, "{title}");
+        }
+    }
 
     #[test]
     fn places_from_titles() {
