@@ -11,8 +11,7 @@ use tantivy::schema::document::{
     ValueDeserializer, ValueVisitor,
 };
 use tantivy::schema::{
-    BytesOptions, FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing,
-    TextOptions,
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::{DocAddress, Searcher, TantivyDocument, doc};
 
@@ -95,7 +94,7 @@ pub fn build_schema() -> (Schema, Fields) {
         title_grams: b.add_text_field("title_grams", text_field(GRAMS, true)),
         entry_exact: b.add_text_field("entry_exact", STRING),
         chapter_title: b.add_text_field("chapter_title", text_field(WORDS, false)),
-        passage: b.add_bytes_field("passage", BytesOptions::default().set_stored()),
+        passage: b.add_text_field("passage", STORED),
         doc_type: b.add_text_field("type", STRING),
         docn: b.add_u64_field("docn", INDEXED | FAST),
         fold: b.add_u64_field("fold", FAST),
@@ -222,62 +221,62 @@ impl Fields {
     /// The passage stored at `addr` (decoded from its [`stored`] form alone: no other
     /// field is stored).
     pub fn stored_passage(&self, searcher: &Searcher, addr: DocAddress) -> Result<Passage> {
-        let StoredBytes(bytes) = searcher.doc(addr)?;
-        let bytes = bytes.ok_or_else(|| Error::Damaged("stored passage missing".into()))?;
-        stored::decode(&bytes)
+        let StoredText(text) = searcher.doc(addr)?;
+        let text = text.ok_or_else(|| Error::Damaged("stored passage missing".into()))?;
+        stored::decode(&text)
     }
 }
 
-/// The first stored bytes value of a document: the passage, the one stored field.
-struct StoredBytes(Option<Vec<u8>>);
+/// The first stored text of a document: the passage, the one stored field.
+struct StoredText(Option<String>);
 
-impl DocumentDeserialize for StoredBytes {
+impl DocumentDeserialize for StoredText {
     fn deserialize<'de, D>(mut d: D) -> std::result::Result<Self, DeserializeError>
     where
         D: DocumentDeserializer<'de>,
     {
         let mut found = None;
-        while let Some((_, BytesOnly(v))) = d.next_field::<BytesOnly>()? {
+        while let Some((_, TextOnly(v))) = d.next_field::<TextOnly>()? {
             if found.is_none() {
                 found = v;
             }
         }
-        Ok(StoredBytes(found))
+        Ok(StoredText(found))
     }
 }
 
-/// A stored value: its bytes, or `None` for a value of another type (skipped).
-struct BytesOnly(Option<Vec<u8>>);
+/// A stored value: its text, or `None` for a value of another type (skipped).
+struct TextOnly(Option<String>);
 
-impl ValueDeserialize for BytesOnly {
+impl ValueDeserialize for TextOnly {
     fn deserialize<'de, D>(d: D) -> std::result::Result<Self, DeserializeError>
     where
         D: ValueDeserializer<'de>,
     {
-        d.deserialize_any(BytesVisitor)
+        d.deserialize_any(TextVisitor)
     }
 }
 
-struct BytesVisitor;
+struct TextVisitor;
 
-impl ValueVisitor for BytesVisitor {
-    type Value = BytesOnly;
-    fn visit_bytes(&self, v: Vec<u8>) -> std::result::Result<BytesOnly, DeserializeError> {
-        Ok(BytesOnly(Some(v)))
+impl ValueVisitor for TextVisitor {
+    type Value = TextOnly;
+    fn visit_string(&self, v: String) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(Some(v)))
     }
-    fn visit_string(&self, _: String) -> std::result::Result<BytesOnly, DeserializeError> {
-        Ok(BytesOnly(None))
+    fn visit_bytes(&self, _: Vec<u8>) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(None))
     }
-    fn visit_u64(&self, _: u64) -> std::result::Result<BytesOnly, DeserializeError> {
-        Ok(BytesOnly(None))
+    fn visit_u64(&self, _: u64) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(None))
     }
-    fn visit_i64(&self, _: i64) -> std::result::Result<BytesOnly, DeserializeError> {
-        Ok(BytesOnly(None))
+    fn visit_i64(&self, _: i64) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(None))
     }
-    fn visit_f64(&self, _: f64) -> std::result::Result<BytesOnly, DeserializeError> {
-        Ok(BytesOnly(None))
+    fn visit_f64(&self, _: f64) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(None))
     }
-    fn visit_bool(&self, _: bool) -> std::result::Result<BytesOnly, DeserializeError> {
-        Ok(BytesOnly(None))
+    fn visit_bool(&self, _: bool) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(None))
     }
 }

@@ -1,26 +1,27 @@
-//! The stored form of a passage: a compact binary encoding, decoded for every hit shown.
+//! The stored form of a passage: a compact text encoding, decoded for every hit shown.
 //!
 //! Decoding it is a few length-prefixed copies; the JSON it replaces was parsed field by
-//! field (about twice the time of a whole `load_passage`, BENCHMARKS.md, fourth session).
-//! Layout, after a leading [`VERSION`] byte: strings as a LEB128 length and UTF-8 bytes,
-//! numbers as LEB128, options as a `0`/`1` byte before the value, enums as one byte, the
-//! path as its length and its headings. Every read is bounds-checked: a damaged value is
-//! an [`Error::Damaged`], never a panic.
+//! field (about half of a whole `load_passage`, BENCHMARKS.md, fourth session). It is
+//! UTF-8 text (tantivy reads a stored text in one copy, stored bytes one byte at a time):
+//! after a leading [`VERSION`] character, strings as their length in bytes (decimal),
+//! `:` and the string; numbers in decimal ended by `,`; options as `0`/`1` before the
+//! value; enums as one digit; the path as its length and its headings. Every read is
+//! bounds-checked: a damaged value is an [`Error::Damaged`], never a panic.
 
 use crate::corpus::path::{HeadingKind, PathHeading};
 use crate::corpus::{Heading, Passage, PassageKind};
 use crate::{Error, Result};
 
 /// The encoding's version, the first byte of every stored passage.
-const VERSION: u8 = 1;
+const VERSION: u8 = b'1';
 
-/// The stored bytes of a passage.
-pub fn encode(p: &Passage) -> Vec<u8> {
-    let mut w = Vec::with_capacity(p.text.len() + p.citation.len() + 128);
-    w.push(VERSION);
+/// The stored form of a passage.
+pub fn encode(p: &Passage) -> String {
+    let mut w = String::with_capacity(p.text.len() + p.citation.len() + 128);
+    w.push(char::from(VERSION));
     put_str(&mut w, &p.id);
     put_str(&mut w, &p.doc);
-    w.push(passage_kind_code(p.kind));
+    w.push(char::from(passage_kind_code(p.kind)));
     for h in [&p.chapter, &p.section, &p.sidebar, &p.part, &p.item] {
         put_opt(&mut w, h.as_ref(), |w, h| {
             put_str(w, &h.label);
@@ -40,7 +41,7 @@ pub fn encode(p: &Passage) -> Vec<u8> {
     put_opt(&mut w, p.article.as_deref(), put_str);
     put_num(&mut w, p.path.len() as u64);
     for h in &p.path {
-        w.push(heading_kind_code(h.kind));
+        w.push(char::from(heading_kind_code(h.kind)));
         put_str(&mut w, &h.label);
         put_str(&mut w, &h.title);
         put_opt(&mut w, h.number.as_ref(), |w, n| put_num(w, u64::from(*n)));
@@ -48,9 +49,13 @@ pub fn encode(p: &Passage) -> Vec<u8> {
     w
 }
 
-/// The passage of stored bytes written by [`encode`].
-pub fn decode(bytes: &[u8]) -> Result<Passage> {
-    let mut r = Reader { bytes, pos: 0 };
+/// The passage of a stored form written by [`encode`].
+pub fn decode(stored: &str) -> Result<Passage> {
+    let bytes = stored.as_bytes();
+    let mut r = Reader {
+        text: stored,
+        pos: 0,
+    };
     if r.byte()? != VERSION {
         return Err(damaged("unknown version"));
     }
@@ -117,87 +122,86 @@ fn damaged(what: &str) -> Error {
     Error::Damaged(format!("stored passage: {what}"))
 }
 
-fn put_num(w: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        w.push((n as u8) | 0x80);
-        n >>= 7;
-    }
-    w.push(n as u8);
+fn put_num(w: &mut String, n: u64) {
+    use std::fmt::Write;
+    let _ = write!(w, "{n},");
 }
 
-fn put_str(w: &mut Vec<u8>, s: &str) {
-    put_num(w, s.len() as u64);
-    w.extend_from_slice(s.as_bytes());
+fn put_str(w: &mut String, s: &str) {
+    use std::fmt::Write;
+    let _ = write!(w, "{}:", s.len());
+    w.push_str(s);
 }
 
-fn put_opt<T: ?Sized>(w: &mut Vec<u8>, v: Option<&T>, put: impl FnOnce(&mut Vec<u8>, &T)) {
+fn put_opt<T: ?Sized>(w: &mut String, v: Option<&T>, put: impl FnOnce(&mut String, &T)) {
     match v {
         Some(v) => {
-            w.push(1);
+            w.push('1');
             put(w, v);
         }
-        None => w.push(0),
+        None => w.push('0'),
     }
 }
 
 fn passage_kind_code(k: PassageKind) -> u8 {
     match k {
-        PassageKind::Preface => 0,
-        PassageKind::Paragraph => 1,
-        PassageKind::Sidebar => 2,
-        PassageKind::Article => 3,
+        PassageKind::Preface => b'0',
+        PassageKind::Paragraph => b'1',
+        PassageKind::Sidebar => b'2',
+        PassageKind::Article => b'3',
     }
 }
 
 fn passage_kind(b: u8) -> Result<PassageKind> {
     Ok(match b {
-        0 => PassageKind::Preface,
-        1 => PassageKind::Paragraph,
-        2 => PassageKind::Sidebar,
-        3 => PassageKind::Article,
+        b'0' => PassageKind::Preface,
+        b'1' => PassageKind::Paragraph,
+        b'2' => PassageKind::Sidebar,
+        b'3' => PassageKind::Article,
         _ => return Err(damaged("passage kind")),
     })
 }
 
 fn heading_kind_code(k: HeadingKind) -> u8 {
     match k {
-        HeadingKind::Preface => 0,
-        HeadingKind::Part => 1,
-        HeadingKind::Chapter => 2,
-        HeadingKind::Section => 3,
-        HeadingKind::Sidebar => 4,
-        HeadingKind::Heading => 5,
-        HeadingKind::Subheading => 6,
-        HeadingKind::Item => 7,
-        HeadingKind::Article => 8,
+        HeadingKind::Preface => b'0',
+        HeadingKind::Part => b'1',
+        HeadingKind::Chapter => b'2',
+        HeadingKind::Section => b'3',
+        HeadingKind::Sidebar => b'4',
+        HeadingKind::Heading => b'5',
+        HeadingKind::Subheading => b'6',
+        HeadingKind::Item => b'7',
+        HeadingKind::Article => b'8',
     }
 }
 
 fn heading_kind(b: u8) -> Result<HeadingKind> {
     Ok(match b {
-        0 => HeadingKind::Preface,
-        1 => HeadingKind::Part,
-        2 => HeadingKind::Chapter,
-        3 => HeadingKind::Section,
-        4 => HeadingKind::Sidebar,
-        5 => HeadingKind::Heading,
-        6 => HeadingKind::Subheading,
-        7 => HeadingKind::Item,
-        8 => HeadingKind::Article,
+        b'0' => HeadingKind::Preface,
+        b'1' => HeadingKind::Part,
+        b'2' => HeadingKind::Chapter,
+        b'3' => HeadingKind::Section,
+        b'4' => HeadingKind::Sidebar,
+        b'5' => HeadingKind::Heading,
+        b'6' => HeadingKind::Subheading,
+        b'7' => HeadingKind::Item,
+        b'8' => HeadingKind::Article,
         _ => return Err(damaged("heading kind")),
     })
 }
 
-/// A cursor over stored bytes; every read checks the bounds.
+/// A cursor over a stored form; every read checks the bounds.
 struct Reader<'a> {
-    bytes: &'a [u8],
+    text: &'a str,
     pos: usize,
 }
 
 impl Reader<'_> {
     fn byte(&mut self) -> Result<u8> {
         let b = *self
-            .bytes
+            .text
+            .as_bytes()
             .get(self.pos)
             .ok_or_else(|| damaged("truncated"))?;
         self.pos += 1;
@@ -206,41 +210,50 @@ impl Reader<'_> {
 
     fn flag(&mut self) -> Result<bool> {
         match self.byte()? {
-            0 => Ok(false),
-            1 => Ok(true),
+            b'0' => Ok(false),
+            b'1' => Ok(true),
             _ => Err(damaged("option tag")),
         }
     }
 
-    fn num(&mut self) -> Result<u64> {
+    /// Decimal digits up to `end`.
+    fn decimal(&mut self, end: u8) -> Result<u64> {
         let mut n = 0u64;
-        for shift in (0..64).step_by(7) {
-            let b = self.byte()?;
-            n |= u64::from(b & 0x7f) << shift;
-            if b < 0x80 {
-                return Ok(n);
+        let mut digits = 0;
+        loop {
+            match self.byte()? {
+                b if b == end && digits > 0 => return Ok(n),
+                b @ b'0'..=b'9' if digits < 20 => {
+                    n = n
+                        .checked_mul(10)
+                        .and_then(|n| n.checked_add(u64::from(b - b'0')))
+                        .ok_or_else(|| damaged("number out of range"))?;
+                    digits += 1;
+                }
+                _ => return Err(damaged("number")),
             }
         }
-        Err(damaged("number too long"))
     }
 
     fn usize(&mut self) -> Result<usize> {
-        usize::try_from(self.num()?).map_err(|_| damaged("number out of range"))
+        usize::try_from(self.decimal(b',')?).map_err(|_| damaged("number out of range"))
     }
 
     fn u32(&mut self) -> Result<u32> {
-        u32::try_from(self.num()?).map_err(|_| damaged("number out of range"))
+        u32::try_from(self.decimal(b',')?).map_err(|_| damaged("number out of range"))
     }
 
     fn string(&mut self) -> Result<String> {
-        let n = self.usize()?;
+        let n = usize::try_from(self.decimal(b':')?).map_err(|_| damaged("length"))?;
         let end = self
             .pos
             .checked_add(n)
-            .filter(|&e| e <= self.bytes.len())
             .ok_or_else(|| damaged("truncated string"))?;
-        let s = std::str::from_utf8(&self.bytes[self.pos..end])
-            .map_err(|_| damaged("string not UTF-8"))?;
+        // `get` fails past the end and off a character boundary.
+        let s = self
+            .text
+            .get(self.pos..end)
+            .ok_or_else(|| damaged("truncated string"))?;
         self.pos = end;
         Ok(s.to_string())
     }
@@ -323,30 +336,38 @@ mod tests {
         assert_eq!(decode(&encode(&empty)).expect("decode"), empty);
         // Smaller than the JSON it replaces.
         let json = serde_json::to_string(&p).expect("json");
-        assert!(encode(&p).len() < json.len() / 2, "{}", encode(&p).len());
+        assert!(
+            encode(&p).len() * 3 < json.len() * 2,
+            "{}",
+            encode(&p).len()
+        );
     }
 
     #[test]
-    fn damaged_bytes_are_an_error_not_a_panic() {
-        let bytes = encode(&sample());
-        for cut in 0..bytes.len() {
-            assert!(decode(&bytes[..cut]).is_err(), "cut at {cut}");
+    fn damaged_forms_are_an_error_not_a_panic() {
+        let stored = encode(&sample());
+        for cut in 0..stored.len() {
+            if let Some(head) = stored.get(..cut) {
+                assert!(decode(head).is_err(), "cut at {cut}");
+            }
         }
-        let mut longer = bytes.clone();
-        longer.push(0);
-        assert!(decode(&longer).is_err());
-        let mut other = bytes.clone();
-        other[0] = 9;
-        assert!(decode(&other).is_err());
-        // A huge length or count must not allocate or read out of bounds.
-        let mut huge = vec![VERSION];
-        huge.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
-        assert!(decode(&huge).is_err());
-        // Every single-byte change decodes to something or fails cleanly.
+        assert!(decode(&format!("{stored}0")).is_err());
+        assert!(decode(&stored.replacen('1', "9", 1)).is_err());
+        // A huge length must not allocate or read out of bounds; nor a length that ends
+        // inside a character.
+        assert!(decode("1999999999999999999999:x").is_err());
+        assert!(decode("118446744073709551615:x").is_err());
+        assert!(decode("12:中").is_err());
+        // Every change of one ASCII byte decodes to something or fails cleanly.
+        let bytes = stored.as_bytes();
         for i in 0..bytes.len() {
-            let mut b = bytes.clone();
-            b[i] ^= 0xa5;
-            let _ = decode(&b);
+            for c in [b'0', b'9', b',', b':', b'x'] {
+                let mut b = bytes.to_vec();
+                b[i] = c;
+                if let Ok(s) = std::str::from_utf8(&b) {
+                    let _ = decode(s);
+                }
+            }
         }
     }
 }
