@@ -383,7 +383,7 @@ impl Engine {
         });
         Ok(Hit {
             path: section_path(&p),
-            doc_title: library::doc_title(ix, &p.doc),
+            doc_title: doc_title_of(ix, c.shown.docn, &p.doc),
             passage: p,
             score: c.best.score,
             snippet: s.html,
@@ -466,6 +466,17 @@ impl Engine {
 
 fn load_passage(searcher: &Searcher, f: &Fields, addr: DocAddress) -> Result<Passage> {
     f.stored_passage(searcher, addr)
+}
+
+/// The title of document `id`, found at its position `docn` in the index's document list
+/// (a scan of the list only if that entry is another document): a scan per hit took a
+/// few thousand string compares over a library.
+fn doc_title_of(ix: &OpenIndex, docn: u64, id: &str) -> String {
+    usize::try_from(docn)
+        .ok()
+        .and_then(|n| ix.docs.get(n))
+        .filter(|d| d.id == id)
+        .map_or_else(|| library::doc_title(ix, id), |d| d.title.clone())
 }
 
 /// The section path of a passage (as [`Passage::section_path`]), built in one string.
