@@ -242,9 +242,11 @@ fn open_once(index_dir: &Path) -> Result<OpenIndex> {
             Ok((segmenter, index, reader, fields))
         });
         let docs = read_json::<Vec<DocInfo>>(&generation.join(DOCS_FILE)).map_err(&corrupt);
-        let opened = opened
-            .join()
-            .unwrap_or_else(|_| Err(Error::Internal("the dictionary loader panicked".into())));
+        let opened = opened.join().unwrap_or_else(|_| {
+            Err(Error::Internal(
+                "loading the dictionary and the index panicked".into(),
+            ))
+        });
         (opened, docs)
     });
     let (segmenter, index, reader, fields) = opened?;
