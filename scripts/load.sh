@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # HTTP load on `zhengce serve` with wrk: /api/search with the query mix at 1, 16 and 64
-# connections for a fixed time each, and /healthz at 64 connections as the ceiling; then
-# the server's peak RSS (VmHWM). Prints requests/s, p50, p99, errors and the server's CPU
-# time per request (user + system, from /proc; steadier than requests/s on a shared
-# machine) per run, and
+# connections for a fixed time each, once more at 64 connections with gzipped answers
+# (`search-gz`, as a browser asks; the other rows are plain, as wrk asks by default), and
+# /healthz at 64 connections as the ceiling; then the server's peak RSS (VmHWM). Prints
+# requests/s, p50, p99, errors and the server's CPU time per request (user + system, from
+# /proc; steadier than requests/s on a shared machine) per run, and
 # exits non-zero if any run had errors or a goal of issue 6 was missed (STRICT=1).
 #
 #   scripts/load.sh                       # 30 s per run, port 18080
@@ -98,13 +99,13 @@ cat "$WORK/report.lua" >>"$WORK/mix.lua"
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
 TICK=$(getconf CLK_TCK)
 
-run() { # name path-or-script conns
-  local name=$1 target=$2 c=$3 t=$THREADS
+run() { # name path-or-script conns [header]
+  local name=$1 target=$2 c=$3 t=$THREADS hdr=${4:-"X-Load: 1"}
   [ "$c" -lt "$t" ] && t=$c
   local out before
   before=$(cpu_ticks)
   if [ "$target" = mix ]; then
-    out=$(wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -s "$WORK/mix.lua" "$BASE")
+    out=$(wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -H "$hdr" -s "$WORK/mix.lua" "$BASE")
   else
     out=$(wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -s "$WORK/report.lua" "$BASE$target")
   fi
@@ -123,6 +124,8 @@ run() { # name path-or-script conns
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk runs on the same machine"
 printf "%-8s %5s %12s %10s %10s %10s %8s %8s %12s\n" path conns "requests/s" "p50 ms" "p99 ms" "max ms" "sockerr" "non-2xx" "server µs/req"
 for c in $CONNS; do run search mix "$c"; done
+# As a browser asks: gzipped answers (the rows above are plain, as wrk asks by default).
+run search-gz mix 64 "Accept-Encoding: gzip"
 run healthz /healthz 64
 
 HWM=$(awk '/VmHWM/ {print $2}' /proc/$SERVER_PID/status)

@@ -55,8 +55,8 @@ use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, SegmentCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term};
 
 /// The longest quote accepted, in characters.
 pub const MAX_CITE_CHARS: usize = 5_000;
@@ -362,12 +362,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         };
-        let d: TantivyDocument = self.searcher.doc(addr)?;
-        let json = d
-            .get_first(self.ix.fields.json)
-            .and_then(|v| v.as_str())
-            .ok_or_else(|| Error::Damaged(format!("stored passage {seq} missing")))?;
-        let passage: Passage = serde_json::from_str(json)?;
+        let passage = self.ix.fields.stored_passage(&self.searcher, addr)?;
         let p = Arc::new(NormPassage::new(seq, passage));
         self.cache.put(p.clone());
         Ok(Some(p))

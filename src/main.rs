@@ -6,6 +6,12 @@ use clap::Parser;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
+// mimalloc serves the many small allocations of a search (postings, snippets, JSON) faster
+// than the system allocator; BENCHMARKS.md (fourth session) has the figures.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = match cli::Cli::try_parse() {
         Ok(a) => a,

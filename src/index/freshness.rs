@@ -87,11 +87,45 @@ fn recorded_files_unchanged(meta: &Meta, corpus_dir: &Path) -> bool {
     let dirs_same = meta.dirs.iter().all(|d| {
         std::fs::metadata(corpus_dir.join(&d.path)).is_ok_and(|m| mtime_ns(&m) == d.mtime_ns)
     });
-    dirs_same
-        && meta.files.iter().all(|f| {
-            std::fs::metadata(corpus_dir.join(&f.path))
-                .is_ok_and(|m| m.is_file() && m.len() == f.len && mtime_ns(&m) == f.mtime_ns)
+    dirs_same && files_unchanged(&meta.files, corpus_dir)
+}
+
+/// Whether every file has its recorded size and time. Each directory is opened once and
+/// its files are stat'ed relative to it (`fstatat`): the kernel walks one component per
+/// file instead of the whole path (the stamps are sorted, so a directory's files are
+/// adjacent).
+#[cfg(unix)]
+fn files_unchanged(files: &[FileStamp], corpus_dir: &Path) -> bool {
+    use rustix::fs::{AtFlags, FileType, statat};
+    let mut open: Option<(&str, std::fs::File)> = None;
+    files.iter().all(|f| {
+        let (dir, name) = f.path.rsplit_once('/').unwrap_or(("", f.path.as_str()));
+        if open.as_ref().is_none_or(|(d, _)| *d != dir) {
+            match std::fs::File::open(corpus_dir.join(dir)) {
+                Ok(h) => open = Some((dir, h)),
+                Err(_) => return false,
+            }
+        }
+        let Some((_, handle)) = open.as_ref() else {
+            return false;
+        };
+        statat(handle, name, AtFlags::empty()).is_ok_and(|st| {
+            let mtime = u64::try_from(st.st_mtime).map_or(0, |s| {
+                u128::from(s) * 1_000_000_000 + st.st_mtime_nsec as u128
+            });
+            FileType::from_raw_mode(st.st_mode) == FileType::RegularFile
+                && u64::try_from(st.st_size).is_ok_and(|n| n == f.len)
+                && mtime == f.mtime_ns
         })
+    })
+}
+
+#[cfg(not(unix))]
+fn files_unchanged(files: &[FileStamp], corpus_dir: &Path) -> bool {
+    files.iter().all(|f| {
+        std::fs::metadata(corpus_dir.join(&f.path))
+            .is_ok_and(|m| m.is_file() && m.len() == f.len && mtime_ns(&m) == f.mtime_ns)
+    })
 }
 
 /// The files that make the corpus, sorted: documents (recursively), their sidecars and the
@@ -343,5 +377,35 @@ mod tests {
         // A removed file.
         std::fs::remove_file(d.join("a/empty/y.txt")).expect("rm");
         assert!(check_fresh(&m, d).expect("check").is_some());
+    }
+
+    #[test]
+    fn the_per_directory_stats_agree_with_the_recorded_stamps() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("a/b")).expect("mkdir");
+        std::fs::write(d.join("top.md"), "顶层。").expect("write");
+        std::fs::write(d.join("a/x.md"), "正文。").expect("write");
+        std::fs::write(d.join("a/b/y.md"), "另一个。").expect("write");
+        std::fs::write(d.join("a/b/y.json"), "{}").expect("write");
+        let stamps = corpus_stamps(d).expect("stamps");
+        assert_eq!(stamps.len(), 4);
+        assert!(files_unchanged(&stamps, d));
+        // The same size, another time: changed.
+        let mut later = stamps.clone();
+        later[1].mtime_ns += 1;
+        assert!(!files_unchanged(&later, d));
+        let mut longer = stamps.clone();
+        longer[2].len += 1;
+        assert!(!files_unchanged(&longer, d));
+        // A file that became a directory, or is gone, or whose directory is gone.
+        std::fs::remove_file(d.join("a/x.md")).expect("rm");
+        std::fs::create_dir(d.join("a/x.md")).expect("mkdir");
+        assert!(!files_unchanged(&stamps, d));
+        std::fs::remove_dir(d.join("a/x.md")).expect("rmdir");
+        assert!(!files_unchanged(&stamps, d));
+        std::fs::remove_dir_all(d.join("a/b")).expect("rm -r");
+        assert_eq!(stamps[0].path, "a/b/y.json");
+        assert!(!files_unchanged(&stamps[..2], d));
     }
 }

@@ -35,7 +35,7 @@ use crate::corpus::{DocMeta, Node};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the schema or the analysis changes meaning.
-pub const FORMAT_VERSION: u32 = 11;
+pub const FORMAT_VERSION: u32 = 12;
 /// The domain dictionary's file name inside a corpus directory.
 pub const DICT_FILE: &str = "terms.dic";
 const COMPILED_DICT: &str = "dict.txt";

@@ -229,32 +229,28 @@ fn open_once(index_dir: &Path) -> Result<OpenIndex> {
     if !generation.join(META_FILE).is_file() {
         return Err(corrupt(format!("{} was removed", generation.display())));
     }
-    // The dictionary (the longest part of an open) loads while the outlines are read.
-    let (segmenter, docs) = std::thread::scope(|s| {
-        let seg = s.spawn(|| {
+    // The dictionary, then tantivy's index, load on one thread while the outlines are
+    // read on this one (the outlines take a little longer than the other two together).
+    let (opened, docs) = std::thread::scope(|s| {
+        let opened = s.spawn(|| {
             let dict = std::fs::read_to_string(generation.join(COMPILED_DICT))
                 .map_err(|e| corrupt(format!("dictionary: {e}")))?;
-            Segmenter::from_compiled(&dict, &meta.dict_hash)
-                .map_err(|e| corrupt(format!("dictionary: {e}")))
+            let segmenter = Segmenter::from_compiled(&dict, &meta.dict_hash)
+                .map_err(|e| corrupt(format!("dictionary: {e}")))?;
+            let segmenter = Arc::new(segmenter);
+            let (index, reader, fields) = open_tantivy(&generation, &segmenter).map_err(corrupt)?;
+            Ok((segmenter, index, reader, fields))
         });
         let docs = read_json::<Vec<DocInfo>>(&generation.join(DOCS_FILE)).map_err(&corrupt);
-        let seg = seg
-            .join()
-            .unwrap_or_else(|_| Err(Error::Internal("the dictionary loader panicked".into())));
-        (seg, docs)
+        let opened = opened.join().unwrap_or_else(|_| {
+            Err(Error::Internal(
+                "loading the dictionary and the index panicked".into(),
+            ))
+        });
+        (opened, docs)
     });
-    let segmenter = Arc::new(segmenter?);
+    let (segmenter, index, reader, fields) = opened?;
     let docs = docs?;
-    let dir = tantivy::directory::MmapDirectory::open(&generation)
-        .map_err(|e| corrupt(format!("{e}")))?;
-    let index = Index::open(dir).map_err(|e| corrupt(format!("{e}")))?;
-    let fields = Fields::from_schema(&index.schema()).map_err(corrupt)?;
-    analysis::register(index.tokenizers(), &segmenter);
-    let reader = index
-        .reader_builder()
-        .reload_policy(ReloadPolicy::Manual)
-        .try_into()
-        .map_err(|e: tantivy::TantivyError| corrupt(format!("{e}")))?;
     Ok(OpenIndex {
         index,
         reader,
@@ -266,6 +262,24 @@ fn open_once(index_dir: &Path) -> Result<OpenIndex> {
         caches: Arc::default(),
         _lock: Arc::new(lock),
     })
+}
+
+/// Tantivy's index of a generation, its one reader and the field handles, with the
+/// tokenizers of `segmenter` registered.
+fn open_tantivy(
+    generation: &Path,
+    segmenter: &Arc<Segmenter>,
+) -> std::result::Result<(Index, IndexReader, Fields), String> {
+    let dir = tantivy::directory::MmapDirectory::open(generation).map_err(|e| format!("{e}"))?;
+    let index = Index::open(dir).map_err(|e| format!("{e}"))?;
+    let fields = Fields::from_schema(&index.schema())?;
+    analysis::register(index.tokenizers(), segmenter);
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e: tantivy::TantivyError| format!("{e}"))?;
+    Ok((index, reader, fields))
 }
 
 pub(crate) fn read_json<T: serde::de::DeserializeOwned>(

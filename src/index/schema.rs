@@ -1,13 +1,19 @@
-//! The tantivy schema over passages.
+//! The tantivy schema over passages, and the stored form of a passage ([`stored`]).
 
-use crate::Result;
+pub mod stored;
+
 use crate::analysis::{GRAMS, PARTS, WORDS};
 use crate::corpus::Passage;
 use crate::corpus::path::{self, Slot};
+use crate::{Error, Result};
+use tantivy::schema::document::{
+    DeserializeError, DocumentDeserialize, DocumentDeserializer, ValueDeserialize,
+    ValueDeserializer, ValueVisitor,
+};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
-use tantivy::{TantivyDocument, doc};
+use tantivy::{DocAddress, Searcher, TantivyDocument, doc};
 
 /// Handles of the schema's fields, built once.
 #[derive(Debug, Clone, Copy)]
@@ -44,8 +50,8 @@ pub struct Fields {
     pub title_grams: Field,
     /// The chapter title, as words (a ranking signal only).
     pub chapter_title: Field,
-    /// The passage as JSON (stored only).
-    pub json: Field,
+    /// The passage in its stored form ([`stored`]; stored only, the one stored field).
+    pub passage: Field,
     /// The document's kind (`法律`, `规划`…; exact).
     pub doc_type: Field,
     /// The document's position in the index's document list (facets).
@@ -73,11 +79,11 @@ fn text_field(tokenizer: &str, positions: bool) -> TextOptions {
 pub fn build_schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let fields = Fields {
-        id: b.add_text_field("id", STRING | STORED),
-        doc: b.add_text_field("doc", STRING | STORED),
+        id: b.add_text_field("id", STRING),
+        doc: b.add_text_field("doc", STRING),
         kind: b.add_text_field("kind", STRING),
         chapter: b.add_u64_field("chapter", INDEXED | FAST),
-        seq: b.add_u64_field("seq", INDEXED | FAST | STORED),
+        seq: b.add_u64_field("seq", INDEXED | FAST),
         text: b.add_text_field("text", text_field(WORDS, true)),
         parts: b.add_text_field("parts", text_field(PARTS, false)),
         grams: b.add_text_field("grams", text_field(GRAMS, true)),
@@ -88,7 +94,7 @@ pub fn build_schema() -> (Schema, Fields) {
         title_grams: b.add_text_field("title_grams", text_field(GRAMS, true)),
         entry_exact: b.add_text_field("entry_exact", STRING),
         chapter_title: b.add_text_field("chapter_title", text_field(WORDS, false)),
-        json: b.add_text_field("json", STORED),
+        passage: b.add_text_field("passage", STORED),
         doc_type: b.add_text_field("type", STRING),
         docn: b.add_u64_field("docn", INDEXED | FAST),
         fold: b.add_u64_field("fold", FAST),
@@ -141,7 +147,7 @@ impl Fields {
             title_grams: f("title_grams")?,
             entry_exact: f("entry_exact")?,
             chapter_title: f("chapter_title")?,
-            json: f("json")?,
+            passage: f("passage")?,
             doc_type: f("type")?,
             docn: f("docn")?,
             fold: f("fold")?,
@@ -183,7 +189,7 @@ impl Fields {
             self.text => p.text.as_str(),
             self.parts => p.text.as_str(),
             self.grams => p.text.as_str(),
-            self.json => serde_json::to_string(p)?,
+            self.passage => stored::encode(p),
         );
         if let Some(lead) = &p.lead {
             d.add_text(self.lead, lead);
@@ -208,5 +214,69 @@ impl Fields {
             }
         }
         Ok(d)
+    }
+}
+
+impl Fields {
+    /// The passage stored at `addr` (decoded from its [`stored`] form alone: no other
+    /// field is stored).
+    pub fn stored_passage(&self, searcher: &Searcher, addr: DocAddress) -> Result<Passage> {
+        let StoredText(text) = searcher.doc(addr)?;
+        let text = text.ok_or_else(|| Error::Damaged("stored passage missing".into()))?;
+        stored::decode(&text)
+    }
+}
+
+/// The first stored text of a document: the passage, the one stored field.
+struct StoredText(Option<String>);
+
+impl DocumentDeserialize for StoredText {
+    fn deserialize<'de, D>(mut d: D) -> std::result::Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        let mut found = None;
+        while let Some((_, TextOnly(v))) = d.next_field::<TextOnly>()? {
+            if found.is_none() {
+                found = v;
+            }
+        }
+        Ok(StoredText(found))
+    }
+}
+
+/// A stored value: its text, or `None` for a value of another type (skipped).
+struct TextOnly(Option<String>);
+
+impl ValueDeserialize for TextOnly {
+    fn deserialize<'de, D>(d: D) -> std::result::Result<Self, DeserializeError>
+    where
+        D: ValueDeserializer<'de>,
+    {
+        d.deserialize_any(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl ValueVisitor for TextVisitor {
+    type Value = TextOnly;
+    fn visit_string(&self, v: String) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(Some(v)))
+    }
+    fn visit_bytes(&self, _: Vec<u8>) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(None))
+    }
+    fn visit_u64(&self, _: u64) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(None))
+    }
+    fn visit_i64(&self, _: i64) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(None))
+    }
+    fn visit_f64(&self, _: f64) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(None))
+    }
+    fn visit_bool(&self, _: bool) -> std::result::Result<TextOnly, DeserializeError> {
+        Ok(TextOnly(None))
     }
 }

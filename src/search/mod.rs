@@ -41,7 +41,6 @@ use std::sync::{Arc, RwLock};
 use tantivy::collector::TopDocs;
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::schema::document::DeserializeError;
 use tantivy::{DocAddress, Searcher, Term};
 
 /// Largest `limit`.
@@ -386,7 +385,7 @@ impl Engine {
         });
         Ok(Hit {
             path: section_path(&p),
-            doc_title: library::doc_title(ix, &p.doc),
+            doc_title: doc_title_of(ix, c.shown.docn, &p.doc),
             passage: p,
             score: c.best.score,
             snippet: s.html,
@@ -468,63 +467,18 @@ impl Engine {
 }
 
 fn load_passage(searcher: &Searcher, f: &Fields, addr: DocAddress) -> Result<Passage> {
-    let d: StoredStrings = searcher.doc(addr)?;
-    let json =
-        d.0.iter()
-            .find(|(field, _)| *field == f.json)
-            .and_then(|(_, v)| v.as_deref())
-            .ok_or_else(|| Error::Damaged("stored passage missing".into()))?;
-    Ok(serde_json::from_str(json)?)
+    f.stored_passage(searcher, addr)
 }
 
-/// The stored text values of a document, and nothing else: what [`load_passage`] reads,
-/// without building a whole [`tantivy::TantivyDocument`] (every value copied into its own tree).
-struct StoredStrings(Vec<(tantivy::schema::Field, Option<String>)>);
-
-impl tantivy::schema::document::DocumentDeserialize for StoredStrings {
-    fn deserialize<'de, D>(mut d: D) -> std::result::Result<Self, DeserializeError>
-    where
-        D: tantivy::schema::document::DocumentDeserializer<'de>,
-    {
-        let mut out = Vec::with_capacity(d.size_hint());
-        while let Some((field, TextOnly(v))) = d.next_field::<TextOnly>()? {
-            out.push((field, v));
-        }
-        Ok(StoredStrings(out))
-    }
-}
-
-/// A stored value: its text, or `None` for a value of another type (skipped).
-struct TextOnly(Option<String>);
-
-impl tantivy::schema::document::ValueDeserialize for TextOnly {
-    fn deserialize<'de, D>(d: D) -> std::result::Result<Self, DeserializeError>
-    where
-        D: tantivy::schema::document::ValueDeserializer<'de>,
-    {
-        d.deserialize_any(TextVisitor)
-    }
-}
-
-struct TextVisitor;
-
-impl tantivy::schema::document::ValueVisitor for TextVisitor {
-    type Value = TextOnly;
-    fn visit_string(&self, v: String) -> std::result::Result<TextOnly, DeserializeError> {
-        Ok(TextOnly(Some(v)))
-    }
-    fn visit_u64(&self, _: u64) -> std::result::Result<TextOnly, DeserializeError> {
-        Ok(TextOnly(None))
-    }
-    fn visit_i64(&self, _: i64) -> std::result::Result<TextOnly, DeserializeError> {
-        Ok(TextOnly(None))
-    }
-    fn visit_f64(&self, _: f64) -> std::result::Result<TextOnly, DeserializeError> {
-        Ok(TextOnly(None))
-    }
-    fn visit_bool(&self, _: bool) -> std::result::Result<TextOnly, DeserializeError> {
-        Ok(TextOnly(None))
-    }
+/// The title of document `id`, found at its position `docn` in the index's document list
+/// (a scan of the list only if that entry is another document): a scan per hit took a
+/// few thousand string compares over a library.
+fn doc_title_of(ix: &OpenIndex, docn: u64, id: &str) -> String {
+    usize::try_from(docn)
+        .ok()
+        .and_then(|n| ix.docs.get(n))
+        .filter(|d| d.id == id)
+        .map_or_else(|| library::doc_title(ix, id), |d| d.title.clone())
 }
 
 /// The section path of a passage (as [`Passage::section_path`]), built in one string.
