@@ -5,6 +5,7 @@ use super::SearchRequest;
 use super::collect::DocCounts;
 use crate::index::{DocInfo, OpenIndex};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use tantivy::Term;
 use tantivy::query::{BooleanQuery, EmptyQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -83,22 +84,21 @@ pub(super) fn folded_total(counts: &DocCounts) -> usize {
 /// Per-document counts (what a search restricted to the document finds: one version, so
 /// nothing folds) and per-type counts (what a search restricted to the type finds: its
 /// versions folded), from the counts per document and fold key.
-pub(super) fn facets(
-    ix: &OpenIndex,
-    counts: &DocCounts,
-) -> (BTreeMap<String, usize>, BTreeMap<String, usize>) {
-    // Collected in the ids' order, not inserted one by one: `collect` then finds its input
-    // sorted and builds the map in bulk (thousands of documents match a long question).
+pub(super) fn facets(ix: &OpenIndex, counts: &DocCounts) -> (DocFacets, BTreeMap<String, usize>) {
+    // In the ids' order, sorted once per generation; no id is copied (thousands of
+    // documents match a long question).
     let order = ix.cache::<IdOrder>();
-    let by_doc: BTreeMap<String, usize> = order
-        .get(ix)
-        .iter()
-        .filter_map(|&d| {
-            let all = *counts.all.get(d as usize)?;
-            let doc = ix.docs.get(d as usize)?;
-            (all > 0).then(|| (doc.id.clone(), all as usize))
-        })
-        .collect();
+    let by_doc = DocFacets {
+        docs: ix.docs.clone(),
+        counts: order
+            .get(ix)
+            .iter()
+            .filter_map(|&d| {
+                let all = *counts.all.get(d as usize)?;
+                (all > 0 && (d as usize) < ix.docs.len()).then_some((d, all as usize))
+            })
+            .collect(),
+    };
     // A handful of kinds: a list beats a map.
     let mut by_type: Vec<(&str, usize)> = Vec::new();
     fn type_of(d: &DocInfo) -> &str {
@@ -150,5 +150,67 @@ impl IdOrder {
             v.sort_by(|&a, &b| ix.docs[a as usize].id.cmp(&ix.docs[b as usize].id));
             v
         })
+    }
+}
+
+/// Matching passages per document, in the order of the documents' ids; serialized as the
+/// JSON object `{id: count}`.
+#[derive(Clone, Default)]
+pub struct DocFacets {
+    docs: Arc<Vec<DocInfo>>,
+    /// `(document position, count)`, in the order of the ids.
+    counts: Vec<(u32, usize)>,
+}
+
+impl DocFacets {
+    /// The number of documents with a match.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// Whether no document matched.
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+
+    /// `(id, count)` of each document with a match, in the order of the ids.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &usize)> {
+        self.counts
+            .iter()
+            .map(|(d, n)| (&self.docs[*d as usize].id, n))
+    }
+
+    /// The counts, in the order of the ids.
+    pub fn values(&self) -> impl Iterator<Item = &usize> {
+        self.counts.iter().map(|(_, n)| n)
+    }
+
+    /// The count of the document `id` (`None`: no match).
+    pub fn get(&self, id: &str) -> Option<usize> {
+        let i = self
+            .counts
+            .binary_search_by(|(d, _)| self.docs[*d as usize].id.as_str().cmp(id))
+            .ok()?;
+        Some(self.counts[i].1)
+    }
+}
+
+impl<'a> IntoIterator for &'a DocFacets {
+    type Item = (&'a String, &'a usize);
+    type IntoIter = Box<dyn Iterator<Item = (&'a String, &'a usize)> + 'a>;
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
+impl std::fmt::Debug for DocFacets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl serde::Serialize for DocFacets {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
     }
 }

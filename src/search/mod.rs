@@ -25,7 +25,7 @@ pub mod snippet;
 mod stats;
 
 pub use expand::Expansion;
-pub use library::resolve_docs;
+pub use library::{DocFacets, resolve_docs};
 pub use query::{MAX_QUERY_CHARS, ParsedQuery};
 pub use rank::Weights;
 
@@ -188,7 +188,8 @@ pub struct SearchResponse {
     /// Hit counts per chapter number (`"0"`: outside chapters), over all matches.
     pub facets: BTreeMap<String, usize>,
     /// Hit counts per document id, over all matches.
-    pub doc_facets: BTreeMap<String, usize>,
+    #[cfg_attr(feature = "http", schema(value_type = BTreeMap<String, usize>))]
+    pub doc_facets: DocFacets,
     /// Hit counts per document kind (`法律`, `规划`…), over all matches.
     pub type_facets: BTreeMap<String, usize>,
 }
