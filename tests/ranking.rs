@@ -33,6 +33,14 @@ fn title_of(h: &Hit) -> &str {
     &h.doc_title
 }
 
+/// The explanation of the first hit whose document title contains `title`.
+fn explain_of(r: &SearchResponse, title: &str) -> Option<zhengce::search::Explain> {
+    r.hits
+        .iter()
+        .find(|h| title_of(h).contains(title))
+        .and_then(|h| h.explain.clone())
+}
+
 /// Every fixture document's text, for scans.
 fn fixture_text() -> String {
     let mut out = String::new();
@@ -123,12 +131,7 @@ fn national_law_before_local_regulation_unless_the_query_names_the_place() {
     assert_eq!(x.prior, w.kind_local);
     assert!(x.prior < w.kind_law);
     assert_eq!(x.place, 0.0);
-    let national = r
-        .hits
-        .iter()
-        .find(|h| title_of(h).contains("乡村振兴促进法"))
-        .and_then(|h| h.explain.clone())
-        .expect("a hit in the national law");
+    let national = explain_of(&r, "乡村振兴促进法").expect("a hit in the national law");
     assert_eq!(national.prior, w.kind_law);
 
     // Naming the place lifts its texts: the national prior plus the place's.
@@ -276,11 +279,6 @@ fn a_law_comes_before_the_amending_act_whose_wording_it_took_in() {
         Some("中华人民共和国刑法"),
         "{titles:?}"
     );
-    let amending = r
-        .hits
-        .iter()
-        .find(|h| title_of(h).contains("修正案"))
-        .and_then(|h| h.explain.clone())
-        .expect("the amending act matches too");
+    let amending = explain_of(&r, "修正案").expect("the amending act matches too");
     assert_eq!(amending.version, Weights::default().amending);
 }

@@ -41,7 +41,7 @@ use std::sync::{Arc, RwLock};
 use tantivy::collector::TopDocs;
 use tantivy::query::{Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher, Term};
+use tantivy::{Searcher, Term};
 
 /// Largest `limit`.
 pub const MAX_LIMIT: usize = 100;
@@ -354,7 +354,7 @@ impl Engine {
         terms: &[String],
         factors: Option<&DocFactors>,
     ) -> Result<Hit> {
-        let p = load_passage(searcher, &ix.fields, c.shown.addr)?;
+        let p = ix.fields.stored_passage(searcher, c.shown.addr)?;
         let s = snippet::make(&p.text, terms);
         let suffix =
             p.id.strip_prefix(p.doc.as_str())
@@ -404,7 +404,7 @@ impl Engine {
         let q = TermQuery::new(term, IndexRecordOption::Basic);
         let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
         match top.first() {
-            Some((_, addr)) => load_passage(&searcher, &ix.fields, *addr),
+            Some((_, addr)) => ix.fields.stored_passage(&searcher, *addr),
             None => Err(Error::NotFound(id.to_string())),
         }
     }
@@ -417,7 +417,7 @@ impl Engine {
         let q = TermQuery::new(term, IndexRecordOption::Basic);
         let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
         match top.first() {
-            Some((_, addr)) => Ok(Some(load_passage(&searcher, &ix.fields, *addr)?)),
+            Some((_, addr)) => Ok(Some(ix.fields.stored_passage(&searcher, *addr)?)),
             None => Ok(None),
         }
     }
@@ -465,10 +465,6 @@ impl Engine {
         }
         Err(Error::NotFound(doc.to_string()))
     }
-}
-
-fn load_passage(searcher: &Searcher, f: &Fields, addr: DocAddress) -> Result<Passage> {
-    f.stored_passage(searcher, addr)
 }
 
 /// The title of document `id`, found at its position `docn` in the index's document list

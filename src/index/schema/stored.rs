@@ -1,7 +1,7 @@
 //! The stored form of a passage: a compact text encoding, decoded for every hit shown.
 //!
 //! Decoding it is a few length-prefixed copies; the JSON it replaces was parsed field by
-//! field (about half of a whole `load_passage`, BENCHMARKS.md, fourth session). It is
+//! field (about half of a whole stored-passage load, BENCHMARKS.md, fourth session). It is
 //! UTF-8 text (tantivy reads a stored text in one copy, stored bytes one byte at a time):
 //! after a leading [`VERSION`] character, strings as their length in bytes (decimal),
 //! `:` and the string; numbers in decimal ended by `,`; options as `0`/`1` before the
