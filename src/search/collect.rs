@@ -4,6 +4,7 @@
 use super::SearchRequest;
 use super::plan::QueryPlan;
 use super::rank::{self, DocFactors, Weights};
+use super::segments;
 use super::stats::Stats;
 use crate::Result;
 use crate::index::OpenIndex;
@@ -419,9 +420,7 @@ fn pass(cx: &Ctx<'_>, strict: bool, fetch: usize) -> Result<Pass> {
             cols: cx.cols.clone(),
         },
     );
-    let (total, mut top, (dcounts, chapters)) = cx
-        .searcher
-        .search_with_statistics_provider(&*q, &collector, cx.stats)?;
+    let (total, mut top, (dcounts, chapters)) = search(cx.stats, &*q, &collector)?;
     let complete = top.len() < pool;
     if !second.is_empty() && !top.is_empty() {
         crate::deadline::check(cx.req.deadline)?;
@@ -448,15 +447,29 @@ fn pass(cx: &Ctx<'_>, strict: bool, fetch: usize) -> Result<Pass> {
 }
 
 /// Whether any passage matches `q`: a scorer stands on its first match, so nothing is
-/// counted.
+/// counted (the segments side by side).
 fn any_match(searcher: &Searcher, q: &dyn Query) -> Result<bool> {
     let weight = q.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    for reader in searcher.segment_readers() {
-        if weight.scorer(reader, 1.0)?.doc() != tantivy::TERMINATED {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    let found = segments::map(searcher.segment_readers(), |reader| {
+        Ok(weight.scorer(reader, 1.0)?.doc() != tantivy::TERMINATED)
+    })?;
+    Ok(found.contains(&true))
+}
+
+/// What `collector` gathers of the matches of `q`, scored with `stats`: tantivy's search,
+/// with the segments side by side ([`segments::map`]).
+fn search<C: Collector>(stats: &Stats<'_>, q: &dyn Query, collector: &C) -> Result<C::Fruit> {
+    let searcher = stats.searcher();
+    let scoring = if collector.requires_scoring() {
+        stats.scoring()
+    } else {
+        EnableScoring::disabled_from_searcher(searcher)
+    };
+    let weight = q.weight(scoring)?;
+    let fruits = segments::map(searcher.segment_readers().iter().enumerate(), |(ord, r)| {
+        collector.collect_segment(&*weight, ord as u32, r)
+    })?;
+    Ok(collector.merge_fruits(fruits)?)
 }
 
 /// The top `limit` passages by query score times their document's factor.
@@ -472,9 +485,10 @@ fn top_docs(
     })
 }
 
-/// Adds the second pass's score of each candidate, times its document's factor: for each
-/// clause and segment one scorer, moved forward over the candidates in document order
-/// with `seek_danger` (no walk through the clause's matches in between).
+/// Adds the second pass's score of each candidate, times its document's factor. Each
+/// segment's candidates are scored on their own (side by side, [`segments::map`]):
+/// for each clause one scorer, moved forward over them in document order with
+/// `seek_danger` (no walk through the clause's matches in between).
 fn rescore(
     stats: &Stats<'_>,
     clauses: &[Box<dyn Query>],
@@ -483,41 +497,20 @@ fn rescore(
     cols: &[(SegmentId, Arc<SegmentValues>)],
 ) -> Result<()> {
     let searcher = stats.searcher();
+    let weights = clauses
+        .iter()
+        .map(|q| q.weight(stats.scoring()))
+        .collect::<tantivy::Result<Vec<_>>>()?;
     let mut order: Vec<usize> = (0..top.len()).collect();
     order.sort_unstable_by_key(|&i| top[i].1);
+    let addrs: Vec<DocAddress> = top.iter().map(|t| t.1).collect();
+    let groups = order.chunk_by(|&a, &b| addrs[a].segment_ord == addrs[b].segment_ord);
+    let scored = segments::map(groups, |group| {
+        second_scores(searcher, &weights, &addrs, group)
+    })?;
     let mut added = vec![0.0f32; top.len()];
-    for q in clauses {
-        let weight = q.weight(stats.scoring())?;
-        // The segment, its scorer, and the first doc id it may still match (a miss
-        // leaves the scorer past the target: a smaller target is a miss unasked).
-        let mut seg: Option<(u32, Box<dyn Scorer>, DocId)> = None;
-        for &i in &order {
-            let addr = top[i].1;
-            let result = match seg.as_mut() {
-                Some((ord, _, lower)) if *ord == addr.segment_ord && addr.doc_id < *lower => {
-                    continue;
-                }
-                Some((ord, scorer, _)) if *ord == addr.segment_ord => {
-                    scorer.seek_danger(addr.doc_id)
-                }
-                _ => {
-                    let reader = searcher.segment_reader(addr.segment_ord);
-                    let (r, scorer) = weight.scorer_danger(reader, addr.doc_id, 1.0)?;
-                    seg = Some((addr.segment_ord, scorer, 0));
-                    r
-                }
-            };
-            let Some((_, scorer, lower)) = seg.as_mut() else {
-                continue;
-            };
-            match result {
-                SeekDangerResult::Found => {
-                    added[i] += scorer.score();
-                    *lower = addr.doc_id.saturating_add(1);
-                }
-                SeekDangerResult::SeekLowerBound(b) => *lower = b,
-            }
-        }
+    for (i, score) in scored.into_iter().flatten() {
+        added[i] = score;
     }
     let mut seg: Option<(u32, Arc<SegmentValues>)> = None;
     for (i, (score, addr)) in top.iter_mut().enumerate() {
@@ -534,6 +527,49 @@ fn rescore(
         *score += added[i] * factors.of(values.docn(addr.doc_id));
     }
     Ok(())
+}
+
+/// The second pass's scores of one segment's candidates (`group`: their indexes in
+/// `addrs`, in document order), as (index, sum over the clauses).
+fn second_scores(
+    searcher: &Searcher,
+    weights: &[Box<dyn tantivy::query::Weight>],
+    addrs: &[DocAddress],
+    group: &[usize],
+) -> tantivy::Result<Vec<(usize, f32)>> {
+    let Some(&first) = group.first() else {
+        return Ok(Vec::new());
+    };
+    let reader = searcher.segment_reader(addrs[first].segment_ord);
+    let mut added = vec![0.0f32; group.len()];
+    for weight in weights {
+        // The scorer, and the first doc id it may still match (a miss leaves the scorer
+        // past the target: a smaller target is a miss unasked).
+        let mut cur: Option<(Box<dyn Scorer>, DocId)> = None;
+        for (k, &i) in group.iter().enumerate() {
+            let doc = addrs[i].doc_id;
+            let result = match cur.as_mut() {
+                Some((_, lower)) if doc < *lower => continue,
+                Some((scorer, _)) => scorer.seek_danger(doc),
+                None => {
+                    let (r, scorer) = weight.scorer_danger(reader, doc, 1.0)?;
+                    cur = Some((scorer, 0));
+                    r
+                }
+            };
+            let Some((scorer, lower)) = cur.as_mut() else {
+                continue;
+            };
+            match result {
+                SeekDangerResult::Found => {
+                    added[k] += scorer.score();
+                    *lower = doc.saturating_add(1);
+                }
+                SeekDangerResult::SeekLowerBound(b) => *lower = b,
+            }
+        }
+    }
+    Ok(group.iter().copied().zip(added).collect())
 }
 
 /// The collected addresses with their document, fold key and position (fast fields).
@@ -614,13 +650,92 @@ mod tests {
     use crate::search::query;
     use tantivy::query::{BooleanQuery, Occur};
 
+    /// The fixture library with a second segment: every passage written again (same
+    /// document positions, later sequence numbers, no versions).
+    fn two_segment_library(dir: &std::path::Path) -> crate::index::OpenIndex {
+        let lib = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/library");
+        let path = dir.join("index");
+        crate::index::build(&lib, &path).expect("build");
+        let ix = crate::index::open(&path).expect("open");
+        let (docs, _) = crate::corpus::load_library(&lib).expect("corpus");
+        let mut writer: tantivy::IndexWriter<tantivy::TantivyDocument> = ix
+            .index
+            .writer_with_num_threads(1, 50 << 20)
+            .expect("writer");
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+        let mut seq = 1_000_000;
+        for (docn, d) in docs.iter().enumerate() {
+            for p in &d.passages {
+                let doc = ix
+                    .fields
+                    .library_document(p, seq, false, docn as u64, "", None);
+                writer.add_document(doc.expect("document")).expect("add");
+                seq += 1;
+            }
+        }
+        writer.commit().expect("commit");
+        drop(ix);
+        crate::index::open(&path).expect("open again")
+    }
+
+    #[test]
+    fn segments_searched_side_by_side_answer_as_searched_in_turn() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ix = two_segment_library(dir.path());
+        let searcher = ix.reader.searcher();
+        assert_eq!(searcher.segment_readers().len(), 2, "two segments");
+        let w = Weights::default();
+        let summary = |ix: &crate::index::OpenIndex, q: &str| {
+            let searcher = ix.reader.searcher();
+            let stats = Stats::new(&searcher, Default::default());
+            let pq = query::parse(q, &ix.segmenter).expect("parse");
+            let plan = QueryPlan::new(&pq, &stats, ix, &w).expect("plan");
+            let factors = Arc::new(DocFactors::default());
+            let req = SearchRequest::new(q);
+            let found = run(&stats, ix, &plan, &req, &w, &[], &factors).expect("run");
+            let ranked: Vec<(DocAddress, u32)> = found
+                .ranked
+                .iter()
+                .map(|r| (r.best.addr, (r.best.score * 1e4).round() as u32))
+                .collect();
+            (
+                ranked,
+                found.total,
+                found.partial,
+                found.facets,
+                found.dcounts.all,
+            )
+        };
+        for q in [
+            "共有人 管理费用 约定不明 负担 费用",
+            "共有人 约定不明",
+            "以工代赈 劳务报酬",
+            "劳动合同解除以后经济补偿怎么计算",
+        ] {
+            let a = summary(&ix, q);
+            assert!(!a.0.is_empty(), "{q}: hits");
+            assert!(
+                a.0.iter().any(|(addr, _)| addr.segment_ord == 1),
+                "{q}: the second segment answers too"
+            );
+            assert_eq!(a, segments::in_turn(|| summary(&ix, q)), "{q}");
+        }
+    }
+
     #[test]
     fn the_second_pass_adds_what_one_query_of_every_clause_scores() {
         let lib = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/library");
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("index");
         crate::index::build(&lib, &path).expect("build");
-        let ix = crate::index::open(&path).expect("open");
+        let one = crate::index::open(&path).expect("open");
+        let two = two_segment_library(&dir.path().join("two"));
+        for ix in [one, two] {
+            second_pass_matches_one_query(&ix);
+        }
+    }
+
+    fn second_pass_matches_one_query(ix: &crate::index::OpenIndex) {
         let searcher = ix.reader.searcher();
         let w = Weights::default();
         for (q, strict) in [
@@ -630,7 +745,7 @@ mod tests {
         ] {
             let pq = query::parse(q, &ix.segmenter).expect("parse");
             let stats = Stats::new(&searcher, Default::default());
-            let plan = QueryPlan::new(&pq, &stats, &ix, &w).expect("plan");
+            let plan = QueryPlan::new(&pq, &stats, ix, &w).expect("plan");
             let first = plan.build(&ix.fields, strict, &w, &[]);
             let second = plan.rescore_clauses(&ix.fields, strict, &w);
             assert!(!second.is_empty(), "{q}: boosts to re-score");

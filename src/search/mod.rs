@@ -21,6 +21,7 @@ mod library;
 mod plan;
 pub mod query;
 pub mod rank;
+mod segments;
 pub mod snippet;
 mod stats;
 

@@ -141,7 +141,7 @@ impl Default for Weights {
             doc_evidence: 0.05,
             doc_evidence_top: 2,
             rerank_depth: 100,
-            rescore_depth: 700,
+            rescore_depth: 500,
             expansion: 0.6,
             expansion_per_word: 3,
             term_weight: 1.0,
