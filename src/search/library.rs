@@ -99,44 +99,71 @@ pub(super) fn facets(ix: &OpenIndex, counts: &DocCounts) -> (DocFacets, BTreeMap
             })
             .collect(),
     };
-    // A handful of kinds: a list beats a map.
-    let mut by_type: Vec<(&str, usize)> = Vec::new();
-    fn type_of(d: &DocInfo) -> &str {
-        d.meta.doc_type.as_deref().unwrap_or_default()
+    let kinds = ix.cache::<Kinds>();
+    let kinds = kinds.get(ix);
+    let mut by_type = vec![0usize; kinds.names.len()];
+    for (&kind, &plain) in kinds.of.iter().zip(&counts.plain) {
+        by_type[usize::from(kind)] += plain as usize;
     }
-    fn add<'a>(by_type: &mut Vec<(&'a str, usize)>, t: &'a str, n: usize) {
-        match by_type.iter_mut().find(|(k, _)| *k == t) {
-            Some((_, c)) => *c += n,
-            None => by_type.push((t, n)),
-        }
-    }
-    for (d, &plain) in ix.docs.iter().zip(&counts.plain) {
-        if plain > 0 {
-            add(&mut by_type, type_of(d), plain as usize);
-        }
-    }
-    // `folded` is sorted by fold key: one count per type within each run of a key.
-    let mut seen: Vec<&str> = Vec::new();
+    // `folded` is sorted by fold key: one count per kind within each run of a key.
+    let mut seen: Vec<u16> = Vec::new();
     let mut last = None;
     for &(fold, n) in &counts.folded {
-        let Some(d) = ix.docs.get(n as usize) else {
+        let Some(&kind) = kinds.of.get(n as usize) else {
             continue;
         };
         if last != Some(fold) {
             seen.clear();
             last = Some(fold);
         }
-        let t = type_of(d);
-        if !seen.contains(&t) {
-            seen.push(t);
-            add(&mut by_type, t, 1);
+        if !seen.contains(&kind) {
+            seen.push(kind);
+            by_type[usize::from(kind)] += 1;
         }
     }
-    let by_type = by_type
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
+    let by_type = kinds
+        .names
+        .iter()
+        .zip(by_type)
+        .filter(|&(_, n)| n > 0)
+        .map(|(k, n)| (k.clone(), n))
         .collect();
     (by_doc, by_type)
+}
+
+/// The documents' kinds (`法律`, `规划`…, empty when unknown), numbered once per
+/// generation: a facet counts into an array by number.
+#[derive(Default)]
+struct Kinds(std::sync::OnceLock<KindTable>);
+
+struct KindTable {
+    /// Each kind once.
+    names: Vec<String>,
+    /// Each document's kind, as a position in `names`.
+    of: Vec<u16>,
+}
+
+impl Kinds {
+    fn get(&self, ix: &OpenIndex) -> &KindTable {
+        self.0.get_or_init(|| {
+            let mut names: Vec<String> = Vec::new();
+            let mut of = Vec::with_capacity(ix.docs.len());
+            for d in ix.docs.iter() {
+                let kind = d.meta.doc_type.as_deref().unwrap_or_default();
+                let i = match names.iter().position(|n| n == kind) {
+                    Some(i) => i,
+                    None => {
+                        names.push(kind.to_string());
+                        names.len() - 1
+                    }
+                };
+                // More kinds than a u16 holds share the last number's count.
+                of.push(u16::try_from(i).unwrap_or(u16::MAX));
+            }
+            names.truncate(usize::from(u16::MAX) + 1);
+            KindTable { names, of }
+        })
+    }
 }
 
 /// The documents' positions in the order of their ids, sorted once per generation.
