@@ -5,6 +5,9 @@
 //! Every iteration asserts hits > 0 for every query, so a broken path cannot be timed.
 //!
 //! Run: `cargo bench --bench search`
+//!
+//! Both sides run on the allocator the binary ships with (mimalloc, the default feature),
+//! as `zhengce search` and `zhengce serve` do.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -14,6 +17,10 @@ use tantivy::query::QueryParser;
 use tantivy::schema::{IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{Index, IndexReader, TantivyDocument, doc};
 use zhengce::{Engine, SearchRequest};
+
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// The query mix: keywords, multi-word, questions, a quote, infixes, traditional variants.
 pub const MIX: &[&str] = &[

@@ -37,7 +37,7 @@ mod segmenter;
 mod t2s_table;
 mod tokenizers;
 
-pub use normalize::{fold, fold_char, fold_width, is_word_char};
+pub use normalize::{fold, fold_char, fold_each, fold_width, is_word_char};
 pub use segmenter::{DictError, Segmented, Segmenter, Span, Word};
 pub use tokenizers::{BufferedStream, GramTokenizer, PartTokenizer, WordTokenizer, grams};
 

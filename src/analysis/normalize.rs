@@ -37,6 +37,21 @@ pub fn fold(text: &str) -> String {
 /// [`fold`] for one character: width, case, then script (a binary search in a table
 /// generated from the `fast2s` converter by `examples/gen_t2s.rs`).
 pub fn fold_char(c: char) -> char {
+    fold_with(&TRADITIONAL, c)
+}
+
+/// `f(c, fold_char(c))` for each character `c` of `text`, in order (the table is looked
+/// up once, not once per character).
+pub fn fold_each(text: &str, mut f: impl FnMut(char, char)) {
+    let traditional: &[u64] = &TRADITIONAL;
+    for c in text.chars() {
+        f(c, fold_with(traditional, c));
+    }
+}
+
+/// [`fold_char`] with the bits of [`TRADITIONAL`] at hand.
+#[inline]
+fn fold_with(traditional: &[u64], c: char) -> char {
     let c = fold_width(c);
     let u = c as u32;
     if u < 0x3400 {
@@ -44,7 +59,7 @@ pub fn fold_char(c: char) -> char {
     }
     // Most ideographs have no traditional form to fold: a bit per code point of the
     // table's range says which to look up.
-    if let Some(word) = TRADITIONAL.get(((u - 0x3400) / 64) as usize)
+    if let Some(word) = traditional.get(((u - 0x3400) / 64) as usize)
         && word & (1 << ((u - 0x3400) % 64)) == 0
     {
         return c;

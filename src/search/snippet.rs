@@ -3,7 +3,7 @@
 //! neighbouring sentences, several far-apart matched places joined with `…`; HTML-escaped
 //! before `<mark>` is added, adjacent marks merged; highlight ranges as character offsets.
 
-use crate::analysis::fold_char;
+use crate::analysis::{fold_char, fold_each};
 
 /// Most characters of text a snippet shows (its fragments together, without the `…`).
 pub const SNIPPET_CHARS: usize = 120;
@@ -62,7 +62,19 @@ impl Matches {
         let mut ranges = Vec::new();
         // Where each term's next non-overlapping occurrence may start.
         let mut next = vec![0usize; distinct.len()];
+        // The terms' first characters, hashed into 256 bits: most characters start no
+        // term and cost one test.
+        let bucket = |c: char| (c as usize) & 255;
+        let mut starts = [0u64; 4];
+        for t in &distinct {
+            let b = bucket(t[0]);
+            starts[b >> 6] |= 1 << (b & 63);
+        }
         for (i, &c) in folded.iter().enumerate() {
+            let b = bucket(c);
+            if starts[b >> 6] & (1 << (b & 63)) == 0 {
+                continue;
+            }
             for (k, t) in distinct.iter().enumerate() {
                 if t[0] == c && folded.len() - i >= t.len() && folded[i..i + t.len()] == t[..] {
                     all.push((i, i + t.len(), k));
@@ -111,8 +123,13 @@ pub fn merge(mut ranges: Vec<[usize; 2]>) -> Vec<[usize; 2]> {
 ///
 /// The text is folded once and every term is matched in the same pass over it.
 pub fn make(text: &str, terms: &[String]) -> Snippet {
-    let chars: Vec<char> = text.chars().collect();
-    let folded: Vec<char> = chars.iter().map(|&c| fold_char(c)).collect();
+    // A character takes 1–4 bytes; Chinese text takes 3.
+    let mut chars: Vec<char> = Vec::with_capacity(text.len() / 2);
+    let mut folded: Vec<char> = Vec::with_capacity(text.len() / 2);
+    fold_each(text, |c, f| {
+        chars.push(c);
+        folded.push(f);
+    });
     let found = Matches::find(&folded, terms);
     let frags = fragments(&chars, &found, SNIPPET_CHARS);
     let highlights = found.highlights;
