@@ -447,13 +447,18 @@ fn pass(cx: &Ctx<'_>, strict: bool, fetch: usize) -> Result<Pass> {
 }
 
 /// Whether any passage matches `q`: a scorer stands on its first match, so nothing is
-/// counted (the segments side by side).
+/// counted (the segments side by side; one found, the segments not yet begun are skipped).
 fn any_match(searcher: &Searcher, q: &dyn Query) -> Result<bool> {
     let weight = q.weight(EnableScoring::disabled_from_searcher(searcher))?;
-    let found = segments::map(searcher.segment_readers(), |reader| {
-        Ok(weight.scorer(reader, 1.0)?.doc() != tantivy::TERMINATED)
+    let found = std::sync::atomic::AtomicBool::new(false);
+    segments::map(searcher.segment_readers(), |reader| {
+        use std::sync::atomic::Ordering::Relaxed;
+        if !found.load(Relaxed) && weight.scorer(reader, 1.0)?.doc() != tantivy::TERMINATED {
+            found.store(true, Relaxed);
+        }
+        Ok(())
     })?;
-    Ok(found.contains(&true))
+    Ok(found.into_inner())
 }
 
 /// What `collector` gathers of the matches of `q`, scored with `stats`: tantivy's search,

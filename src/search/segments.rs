@@ -25,7 +25,7 @@ pub(crate) fn map<T: Send, R: Send>(
     f: impl Fn(T) -> tantivy::Result<R> + Sync,
 ) -> tantivy::Result<Vec<R>> {
     let mut items: Vec<T> = items.into_iter().collect();
-    let pool = if items.len() < 2 || IN_TURN.with(std::cell::Cell::get) {
+    let pool = if items.len() < 2 || in_turn_here() {
         None
     } else {
         pool()
@@ -102,9 +102,18 @@ impl Drop for Spreading {
     }
 }
 
+#[cfg(test)]
 thread_local! {
     /// Whether [`map`] runs every item on this thread ([`in_turn`]).
     static IN_TURN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether a test asked this thread's maps to run in turn ([`in_turn`]); never outside tests.
+fn in_turn_here() -> bool {
+    #[cfg(test)]
+    return IN_TURN.with(std::cell::Cell::get);
+    #[cfg(not(test))]
+    false
 }
 
 /// `f`, with every [`map`] it calls on this thread running its items in turn, here (a
