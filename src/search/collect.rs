@@ -10,7 +10,8 @@ use crate::Result;
 use crate::index::OpenIndex;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
-use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::collector::sort_key::NaturalComparator;
+use tantivy::collector::{Collector, Count, SegmentCollector, TopNComputer};
 use tantivy::columnar::{Column, ColumnIndex};
 use tantivy::index::SegmentId;
 use tantivy::query::{EnableScoring, Query, Scorer};
@@ -322,7 +323,9 @@ pub(super) fn run(
     let library = ix.docs.len() > 1;
     let want = req.offset + req.limit;
     let mut fetch = if library {
-        (want * 3 + 10).max(w.rerank_depth)
+        // A few more than the page: folding versions rarely takes more (else the fetch
+        // grows below).
+        (want + want / 4 + 10).max(w.rerank_depth)
     } else {
         want
     };
@@ -424,14 +427,24 @@ fn pass(cx: &Ctx<'_>, strict: bool, fetch: usize) -> Result<Pass> {
     let complete = top.len() < pool;
     if !second.is_empty() && !top.is_empty() {
         crate::deadline::check(cx.req.deadline)?;
-        rescore(cx.stats, &second, &mut top, cx.factors, &cx.cols)?;
-        top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        // The same best candidates are re-scored for every page, so that a deep page
+        // continues the first one (and costs no more re-scoring than it).
+        let n = top.len().min(w.rescore_depth);
+        rescore(cx.stats, &second, &mut top[..n], cx.factors, &cx.cols)?;
+        // The others came in order and stay below what only gained.
+        top[..n].sort_by(best_first);
+        if !top.is_sorted_by(|a, b| best_first(a, b).is_le()) {
+            top.sort_by(best_first);
+        }
         top.truncate(fetch);
     }
     let mut cands = candidates(cx, &top, strict)?;
     if cx.ix.docs.len() > 1 {
         let pairs: Vec<(f32, u64)> = cands.iter().map(|c| (c.score, c.docn)).collect();
-        for (c, ev) in cands.iter_mut().zip(rank::document_evidence(&pairs, w)) {
+        for (c, ev) in cands
+            .iter_mut()
+            .zip(rank::document_evidence(&pairs, cx.ix.docs.len(), w))
+        {
             c.evidence = ev;
             c.score += ev;
         }
@@ -478,16 +491,103 @@ fn search<C: Collector>(stats: &Stats<'_>, q: &dyn Query, collector: &C) -> Resu
 }
 
 /// The top `limit` passages by query score times their document's factor.
-fn top_docs(
+fn top_docs(limit: usize, factors: Arc<DocFactors>, cols: Columns) -> TopByFactor {
+    TopByFactor {
+        limit,
+        factors,
+        cols,
+    }
+}
+
+/// Best first, ties by address: the order of tantivy's top collectors.
+fn best_first(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
+}
+
+type Hits = Vec<(Score, DocAddress)>;
+
+/// The collector of [`top_docs`]: tantivy's top-n buffer per segment, sorted as each
+/// segment is harvested (on its own thread, see [`segments::map`]), then the segments'
+/// lists merged in one walk. tantivy's `TopDocs` sorts all of them again on one thread
+/// when it merges (a third of a deep page's time).
+struct TopByFactor {
     limit: usize,
     factors: Arc<DocFactors>,
     cols: Columns,
-) -> impl Collector<Fruit = Vec<(Score, DocAddress)>> {
-    TopDocs::with_limit(limit).tweak_score(move |seg: &SegmentReader| {
-        let values = values_of(&cols, seg).unwrap_or_default();
-        let fx = factors.clone();
-        move |doc: DocId, score: Score| score * fx.of(values.docn(doc))
-    })
+}
+
+/// One segment's [`TopByFactor`].
+struct TopInSegment {
+    top: TopNComputer<Score, DocId, NaturalComparator>,
+    ord: u32,
+    values: Arc<SegmentValues>,
+    factors: Arc<DocFactors>,
+}
+
+impl SegmentCollector for TopInSegment {
+    type Fruit = Hits;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let score = score * self.factors.of(self.values.docn(doc));
+        self.top.push(score, doc);
+    }
+
+    fn harvest(self) -> Hits {
+        let ord = self.ord;
+        (self.top.into_sorted_vec().into_iter())
+            .map(|c| (c.sort_key, DocAddress::new(ord, c.doc)))
+            .collect()
+    }
+}
+
+impl Collector for TopByFactor {
+    type Fruit = Hits;
+    type Child = TopInSegment;
+
+    fn for_segment(&self, ord: u32, reader: &SegmentReader) -> tantivy::Result<TopInSegment> {
+        Ok(TopInSegment {
+            top: TopNComputer::new_with_comparator(self.limit, NaturalComparator),
+            ord,
+            values: values_of(&self.cols, reader)?,
+            factors: self.factors.clone(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Hits>) -> tantivy::Result<Hits> {
+        Ok(merge_sorted(fruits, self.limit))
+    }
+}
+
+/// The first `limit` of sorted lists, in [`best_first`] order.
+fn merge_sorted(mut lists: Vec<Hits>, limit: usize) -> Hits {
+    lists.retain(|l| !l.is_empty());
+    if lists.len() <= 1 {
+        let mut one = lists.pop().unwrap_or_default();
+        one.truncate(limit);
+        return one;
+    }
+    let mut at = vec![0usize; lists.len()];
+    let total: usize = lists.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(total.min(limit));
+    while out.len() < limit {
+        // Few segments (one per writer thread): the best head by a scan.
+        let mut pick: Option<usize> = None;
+        for (i, l) in lists.iter().enumerate() {
+            if let Some(h) = l.get(at[i])
+                && pick.is_none_or(|p| best_first(h, &lists[p][at[p]]).is_lt())
+            {
+                pick = Some(i);
+            }
+        }
+        let Some(p) = pick else { break };
+        out.push(lists[p][at[p]]);
+        at[p] += 1;
+    }
+    out
 }
 
 /// Adds the second pass's score of each candidate, times its document's factor. Each
@@ -653,6 +753,7 @@ fn fold_versions(ix: &OpenIndex, cands: Vec<Cand>) -> Vec<Ranked> {
 mod tests {
     use super::*;
     use crate::search::query;
+    use tantivy::collector::TopDocs;
     use tantivy::query::{BooleanQuery, Occur};
 
     /// The fixture library with a second segment: every passage written again (same
@@ -725,6 +826,112 @@ mod tests {
             );
             assert_eq!(a, segments::in_turn(|| summary(&ix, q)), "{q}");
         }
+    }
+
+    #[test]
+    fn the_top_of_every_segment_merged_is_tantivys_top() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ix = two_segment_library(dir.path());
+        let searcher = ix.reader.searcher();
+        let stats = Stats::new(&searcher, Default::default());
+        let cols = ix.cache::<DocColumns>().get(&searcher).expect("columns");
+        let factors = Arc::new(DocFactors::default());
+        for q in ["合同", "人民法院 管辖", "乡村"] {
+            let pq = query::parse(q, &ix.segmenter).expect("parse");
+            let plan = QueryPlan::new(&pq, &stats, &ix, &Weights::default()).expect("plan");
+            let first = plan.build(&ix.fields, false, &Weights::default(), &[]);
+            for n in [1, 3, 50, 100_000] {
+                let ours = search(&stats, &*first, &top_docs(n, factors.clone(), cols.clone()));
+                let theirs = searcher.search(&*first, &TopDocs::with_limit(n).order_by_score());
+                assert_eq!(ours.expect("ours"), theirs.expect("theirs"), "{q}, {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn sorted_lists_merged_are_all_of_them_sorted() {
+        let mut seed = 11u64;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for _ in 0..300 {
+            let lists: Vec<Hits> = (0..next(4))
+                .map(|seg| {
+                    let mut l: Hits = (0..next(20))
+                        .map(|d| (next(5) as f32, DocAddress::new(seg as u32, d as u32)))
+                        .collect();
+                    l.sort_by(best_first);
+                    l
+                })
+                .collect();
+            let limit = next(50) as usize;
+            let mut all: Hits = lists.iter().flatten().copied().collect();
+            all.sort_by(best_first);
+            all.truncate(limit);
+            assert_eq!(merge_sorted(lists, limit), all);
+        }
+    }
+
+    #[test]
+    fn a_deep_page_continues_the_first_one() {
+        // One long article (the longest) has the query's words side by side, once: last by the first
+        // pass (the words alone), first once re-scored (the words as a phrase). Few
+        // candidates are re-scored and each page fetches a few more than it shows,
+        // without document evidence: were every fetched candidate re-scored, the first
+        // page would not show it and a deeper fetch would.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let lib = dir.path().join("lib");
+        std::fs::create_dir(&lib).expect("mkdir");
+        let mut law = String::from("# 中华人民共和国补偿法\n\n## 第一章　一般规定\n\n");
+        let digits = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+        for i in 1..=31 {
+            let n = format!("{}十{}", digits[i / 10], digits[i % 10]);
+            let n = if i < 10 {
+                digits[i]
+            } else {
+                n.trim_start_matches('一')
+            };
+            let text = if i < 31 {
+                format!("按经济状况确定补偿方式{}", "，并告知劳动者".repeat(i % 5))
+            } else {
+                "劳动者与用人单位协商一致，可以依照有关规定办理相关手续".repeat(2)
+                    + "，支付经济补偿"
+            };
+            law += &format!("第{n}条 {text}。\n\n");
+        }
+        std::fs::write(lib.join("补偿法.md"), law).expect("write");
+        std::fs::write(lib.join("其他.md"), "# 其他规定\n\n第一条 其他事项。\n").expect("write");
+        let path = dir.path().join("index");
+        crate::index::build(&lib, &path).expect("build");
+        let ix = crate::index::open(&path).expect("open");
+        let mut w = Weights::default();
+        w.apply("rescore_depth=2, rerank_depth=1, doc_evidence=0")
+            .expect("weights");
+        let searcher = ix.reader.searcher();
+        let stats = Stats::new(&searcher, Default::default());
+        let factors = Arc::new(DocFactors::default());
+        let q = "经济 补偿";
+        let pq = query::parse(q, &ix.segmenter).expect("parse");
+        let plan = QueryPlan::new(&pq, &stats, &ix, &w).expect("plan");
+        let ranking = |offset: usize, limit: usize| {
+            let mut req = SearchRequest::new(q);
+            (req.offset, req.limit) = (offset, limit);
+            let found = run(&stats, &ix, &plan, &req, &w, &[], &factors).expect("run");
+            let addrs: Vec<DocAddress> = found.ranked.iter().map(|r| r.best.addr).collect();
+            (addrs, found.total)
+        };
+        let (all, total) = ranking(0, 100);
+        assert_eq!(total, 31, "every article matches");
+        let mut paged = Vec::new();
+        for offset in 0..total {
+            let (page, t) = ranking(offset, 1);
+            assert_eq!(t, total, "at {offset}");
+            paged.extend(page.into_iter().skip(offset).take(1));
+        }
+        assert_eq!(paged, all);
     }
 
     #[test]

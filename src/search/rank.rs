@@ -93,9 +93,10 @@ pub struct Weights {
     pub doc_evidence_top: usize,
     /// How many candidates are re-ranked by document evidence.
     pub rerank_depth: usize,
-    /// How many candidates the first pass (the query's words alone) keeps at least, all of
-    /// them then re-scored with the boosts, the expansion and, for a relaxed query, the
-    /// substrings across word boundaries (see [`super::plan`]).
+    /// How many candidates the first pass (the query's words alone) keeps at least, and
+    /// how many of its best are then re-scored with the boosts, the expansion and, for a
+    /// relaxed query, the substrings across word boundaries (see [`super::plan`]). The
+    /// same for every page: the others, on deep pages, keep their first-pass order.
     pub rescore_depth: usize,
     /// Scale of the expansions' weights (0: no expansion).
     pub expansion: f32,
@@ -553,31 +554,37 @@ fn title_evidence(table: &DocTable, words: &[EvidenceWord<'_>], w: &Weights) -> 
 
 /// Adds each candidate's document evidence: `w.doc_evidence` times the scores of the
 /// best `w.doc_evidence_top` other candidates of the same document (halving with rank).
-/// `cands` holds (score, docn); returns the evidence added to each.
-pub(super) fn document_evidence(cands: &[(f32, u64)], w: &Weights) -> Vec<f32> {
-    let mut by_doc: HashMap<u64, Vec<f32>> = HashMap::new();
-    for &(s, d) in cands {
-        by_doc.entry(d).or_default().push(s);
+/// `cands` holds (score, docn), `docs` the number of documents (a larger docn, or a
+/// missing one, counts as one more); returns the evidence added to each.
+pub(super) fn document_evidence(cands: &[(f32, u64)], docs: usize, w: &Weights) -> Vec<f32> {
+    let top = w.doc_evidence_top;
+    if w.doc_evidence == 0.0 || top == 0 {
+        return vec![0.0; cands.len()];
     }
-    for v in by_doc.values_mut() {
-        v.sort_by(|a, b| b.total_cmp(a));
+    // Each document's best `top + 1` scores, best first: a candidate's others are these
+    // without its own (or the first `top` when its own is not among them).
+    let k = top + 1;
+    let slot = |d: u64| usize::try_from(d).map_or(docs, |d| d.min(docs));
+    let mut best = vec![f32::NEG_INFINITY; (docs + 1) * k];
+    for &(s, d) in cands {
+        let row = &mut best[slot(d) * k..][..k];
+        if let Some(at) = row.iter().position(|&x| s > x) {
+            row.copy_within(at..k - 1, at + 1);
+            row[at] = s;
+        }
     }
     cands
         .iter()
         .map(|&(s, d)| {
-            let Some(scores) = by_doc.get(&d) else {
-                return 0.0;
-            };
-            let mut skipped = false;
-            let mut sum = 0.0;
-            let mut decay = 1.0;
-            let mut taken = 0;
-            for &x in scores {
+            let row = &best[slot(d) * k..][..k];
+            let (mut skipped, mut taken) = (false, 0);
+            let (mut sum, mut decay) = (0.0, 1.0);
+            for &x in row.iter().take_while(|x| x.is_finite()) {
                 if !skipped && x == s {
                     skipped = true;
                     continue;
                 }
-                if taken == w.doc_evidence_top {
+                if taken == top {
                     break;
                 }
                 sum += x * decay;
@@ -664,7 +671,72 @@ mod tests {
             doc_evidence_top: 2,
             ..Weights::default()
         };
-        let ev = document_evidence(&[(4.0, 1), (2.0, 1), (1.0, 1), (3.0, 2)], &w);
+        let ev = document_evidence(&[(4.0, 1), (2.0, 1), (1.0, 1), (3.0, 2)], 3, &w);
         assert_eq!(ev, vec![2.0 + 0.5, 4.0 + 0.5, 4.0 + 1.0, 0.0]);
+    }
+
+    /// The evidence as first written: every document's scores, sorted.
+    fn evidence_by_sorting(cands: &[(f32, u64)], w: &Weights) -> Vec<f32> {
+        let mut by_doc: HashMap<u64, Vec<f32>> = HashMap::new();
+        for &(s, d) in cands {
+            by_doc.entry(d).or_default().push(s);
+        }
+        for v in by_doc.values_mut() {
+            v.sort_by(|a, b| b.total_cmp(a));
+        }
+        let others = |s: f32, scores: &[f32]| {
+            let mut rest = scores.to_vec();
+            if let Some(i) = rest.iter().position(|&x| x == s) {
+                rest.remove(i);
+            }
+            let mut decay = 1.0;
+            let mut sum = 0.0;
+            for x in rest.into_iter().take(w.doc_evidence_top) {
+                sum += x * decay;
+                decay *= 0.5;
+            }
+            sum
+        };
+        cands
+            .iter()
+            .map(|&(s, d)| w.doc_evidence * others(s, &by_doc[&d]))
+            .collect()
+    }
+
+    #[test]
+    fn evidence_from_each_documents_best_is_evidence_from_all_its_candidates() {
+        // Scores with ties, documents out of range and missing (`u64::MAX`), any order.
+        let mut seed = 7u64;
+        let mut next = move |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for round in 0..500 {
+            let w = Weights {
+                doc_evidence: 0.5,
+                doc_evidence_top: (round % 4) as usize,
+                ..Weights::default()
+            };
+            let docs = 1 + next(6) as usize;
+            let cands: Vec<(f32, u64)> = (0..next(40))
+                .map(|_| {
+                    let d = match next(10) {
+                        0 => u64::MAX,
+                        1 => docs as u64 + next(3),
+                        _ => next(docs as u64),
+                    };
+                    (next(8) as f32 * 0.75, d)
+                })
+                .collect();
+            // Documents past `docs` count as one, as in the indexed evidence.
+            let folded: Vec<(f32, u64)> = cands
+                .iter()
+                .map(|&(s, d)| (s, d.min(docs as u64)))
+                .collect();
+            let want = evidence_by_sorting(&folded, &w);
+            assert_eq!(document_evidence(&cands, docs, &w), want, "{cands:?}");
+        }
     }
 }
