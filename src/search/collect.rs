@@ -534,7 +534,9 @@ impl SegmentCollector for TopInSegment {
 
     fn harvest(self) -> Hits {
         let ord = self.ord;
-        (self.top.into_sorted_vec().into_iter())
+        let sorted = self.top.into_sorted_vec();
+        sorted
+            .into_iter()
             .map(|c| (c.sort_key, DocAddress::new(ord, c.doc)))
             .collect()
     }
@@ -848,38 +850,34 @@ mod tests {
         }
     }
 
-    #[test]
-    fn sorted_lists_merged_are_all_of_them_sorted() {
-        let mut seed = 11u64;
-        let mut next = move |n: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % n
-        };
-        for _ in 0..300 {
-            let lists: Vec<Hits> = (0..next(4))
-                .map(|seg| {
-                    let mut l: Hits = (0..next(20))
-                        .map(|d| (next(5) as f32, DocAddress::new(seg as u32, d as u32)))
+    proptest::proptest! {
+        #[test]
+        fn sorted_lists_merged_are_all_of_them_sorted(
+            scores in proptest::collection::vec(proptest::collection::vec(0u8..5, 0..20), 0..4),
+            limit in 0usize..50,
+        ) {
+            // Few distinct scores: ties across and within segments.
+            let lists: Vec<Hits> = (scores.iter().enumerate())
+                .map(|(seg, list)| {
+                    let mut l: Hits = (list.iter().enumerate())
+                        .map(|(d, &s)| (f32::from(s), DocAddress::new(seg as u32, d as u32)))
                         .collect();
                     l.sort_by(best_first);
                     l
                 })
                 .collect();
-            let limit = next(50) as usize;
             let mut all: Hits = lists.iter().flatten().copied().collect();
             all.sort_by(best_first);
             all.truncate(limit);
-            assert_eq!(merge_sorted(lists, limit), all);
+            proptest::prop_assert_eq!(merge_sorted(lists, limit), all);
         }
     }
 
     #[test]
     fn a_deep_page_continues_the_first_one() {
-        // One long article (the longest) has the query's words side by side, once: last by the first
-        // pass (the words alone), first once re-scored (the words as a phrase). Few
-        // candidates are re-scored and each page fetches a few more than it shows,
+        // The longest article has the query's words side by side, once: last by the
+        // first pass (the words alone), first once re-scored (the words as a phrase).
+        // Few candidates are re-scored and each page fetches a few more than it shows,
         // without document evidence: were every fetched candidate re-scored, the first
         // page would not show it and a deeper fetch would.
         let dir = tempfile::tempdir().expect("tempdir");

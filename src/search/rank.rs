@@ -703,40 +703,34 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn evidence_from_each_documents_best_is_evidence_from_all_its_candidates() {
-        // Scores with ties, documents out of range and missing (`u64::MAX`), any order.
-        let mut seed = 7u64;
-        let mut next = move |n: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % n
-        };
-        for round in 0..500 {
+    proptest::proptest! {
+        #[test]
+        fn evidence_from_each_documents_best_is_evidence_from_all_its_candidates(
+            top in 0usize..4,
+            docs in 1usize..7,
+            raw in proptest::collection::vec((0u8..8, 0u8..10, 0u64..3), 0..40),
+        ) {
+            // Scores with ties; documents in range, past it and missing (`u64::MAX`).
             let w = Weights {
                 doc_evidence: 0.5,
-                doc_evidence_top: (round % 4) as usize,
+                doc_evidence_top: top,
                 ..Weights::default()
             };
-            let docs = 1 + next(6) as usize;
-            let cands: Vec<(f32, u64)> = (0..next(40))
-                .map(|_| {
-                    let d = match next(10) {
+            let n = docs as u64;
+            let cands: Vec<(f32, u64)> = (raw.iter())
+                .map(|&(s, at, past)| {
+                    let d = match at {
                         0 => u64::MAX,
-                        1 => docs as u64 + next(3),
-                        _ => next(docs as u64),
+                        1 => n + past,
+                        _ => u64::from(at) % n,
                     };
-                    (next(8) as f32 * 0.75, d)
+                    (f32::from(s) * 0.75, d)
                 })
                 .collect();
-            // Documents past `docs` count as one, as in the indexed evidence.
-            let folded: Vec<(f32, u64)> = cands
-                .iter()
-                .map(|&(s, d)| (s, d.min(docs as u64)))
-                .collect();
+            // Documents past `docs` count as one, as in the evidence computed.
+            let folded: Vec<(f32, u64)> = cands.iter().map(|&(s, d)| (s, d.min(n))).collect();
             let want = evidence_by_sorting(&folded, &w);
-            assert_eq!(document_evidence(&cands, docs, &w), want, "{cands:?}");
+            proptest::prop_assert_eq!(document_evidence(&cands, docs, &w), want);
         }
     }
 }
