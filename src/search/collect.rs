@@ -417,7 +417,11 @@ fn pass(cx: &Ctx<'_>, strict: bool, fetch: usize) -> Result<Pass> {
     };
     let collector = (
         Count,
-        top_docs(pool, cx.factors.clone(), cx.cols.clone()),
+        TopByFactor {
+            limit: pool,
+            factors: cx.factors.clone(),
+            cols: cx.cols.clone(),
+        },
         DocFoldCounts {
             docs: cx.ix.docs.len(),
             cols: cx.cols.clone(),
@@ -431,9 +435,10 @@ fn pass(cx: &Ctx<'_>, strict: bool, fetch: usize) -> Result<Pass> {
         // continues the first one (and costs no more re-scoring than it).
         let n = top.len().min(w.rescore_depth);
         rescore(cx.stats, &second, &mut top[..n], cx.factors, &cx.cols)?;
-        // The others came in order and stay below what only gained.
+        // The others came in order and stay below what only gained: the two sorted
+        // runs need a full sort only if a clause lowered a score.
         top[..n].sort_by(best_first);
-        if !top.is_sorted_by(|a, b| best_first(a, b).is_le()) {
+        if n > 0 && n < top.len() && best_first(&top[n - 1], &top[n]).is_gt() {
             top.sort_by(best_first);
         }
         top.truncate(fetch);
@@ -490,15 +495,6 @@ fn search<C: Collector>(stats: &Stats<'_>, q: &dyn Query, collector: &C) -> Resu
     Ok(collector.merge_fruits(fruits)?)
 }
 
-/// The top `limit` passages by query score times their document's factor.
-fn top_docs(limit: usize, factors: Arc<DocFactors>, cols: Columns) -> TopByFactor {
-    TopByFactor {
-        limit,
-        factors,
-        cols,
-    }
-}
-
 /// Best first, ties by address: the order of tantivy's top collectors.
 fn best_first(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> std::cmp::Ordering {
     b.0.total_cmp(&a.0).then(a.1.cmp(&b.1))
@@ -506,10 +502,10 @@ fn best_first(a: &(Score, DocAddress), b: &(Score, DocAddress)) -> std::cmp::Ord
 
 type Hits = Vec<(Score, DocAddress)>;
 
-/// The collector of [`top_docs`]: tantivy's top-n buffer per segment, sorted as each
-/// segment is harvested (on its own thread, see [`segments::map`]), then the segments'
-/// lists merged in one walk. tantivy's `TopDocs` sorts all of them again on one thread
-/// when it merges (a third of a deep page's time).
+/// The top `limit` passages by query score times their document's factor: tantivy's
+/// top-n buffer per segment, sorted as each segment is harvested (on its own thread, see
+/// [`segments::map`]), then the segments' lists merged in one walk. tantivy's `TopDocs`
+/// sorts all of them again on one thread when it merges (a third of a deep page's time).
 struct TopByFactor {
     limit: usize,
     factors: Arc<DocFactors>,
@@ -843,7 +839,12 @@ mod tests {
             let plan = QueryPlan::new(&pq, &stats, &ix, &Weights::default()).expect("plan");
             let first = plan.build(&ix.fields, false, &Weights::default(), &[]);
             for n in [1, 3, 50, 100_000] {
-                let ours = search(&stats, &*first, &top_docs(n, factors.clone(), cols.clone()));
+                let top = TopByFactor {
+                    limit: n,
+                    factors: factors.clone(),
+                    cols: cols.clone(),
+                };
+                let ours = search(&stats, &*first, &top);
                 let theirs = searcher.search(&*first, &TopDocs::with_limit(n).order_by_score());
                 assert_eq!(ours.expect("ours"), theirs.expect("theirs"), "{q}, {n}");
             }
